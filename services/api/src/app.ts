@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../core/src/config.ts';
+import type { Database } from '../../core/src/db/database.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { companiesRoutes } from './companies/companies.routes.ts';
+import { diagnosticsRoutes } from './diagnostics/diagnostics.routes.ts';
+import { flowsRoutes } from './flows/flows.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import { registerAuthentication } from './http/authenticate.ts';
+import { registerProblemHandler } from './http/problem.ts';
+import { resourcesRoutes } from './resources/resources.routes.ts';
+import { territoriesRoutes } from './territories/territories.routes.ts';
+import { usersRoutes } from './users/users.routes.ts';
+import { zonesRoutes } from './zones/zones.routes.ts';
+
+export interface AppDeps {
+  db: Database;
+  redis: Redis;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+    config: Config;
+  }
+}
+
+export const API_VERSION = '0.1.0';
+
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      config.LOG_LEVEL === 'silent'
+        ? false
+        : {
+            level: config.LOG_LEVEL,
+            redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+          },
+    bodyLimit: 5 * 1024 * 1024,
+    // Carry the caller's request id when it is sane; otherwise make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.decorate('deps', deps);
+  app.decorate('config', config);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  registerProblemHandler(app);
+  registerAuthentication(app, deps.db);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Symbiose API',
+        version: API_VERSION,
+        description:
+          'API de Symbiose, service d’écologie industrielle et territoriale : territoires, zones, entreprises, ' +
+          'diagnostics de flux, catalogue de ressources. Erreurs au format RFC 9457 (application/problem+json).',
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Jeton de connexion (sbt_…) ou clé partenaire (sbk_…)',
+          },
+        },
+      },
+      security: [{ bearer: [] }],
+      tags: [
+        { name: 'auth', description: 'Connexion, utilisateurs, clés partenaires' },
+        { name: 'territories', description: 'Territoires (périmètres de programme)' },
+        { name: 'zones', description: 'Zones d’activités (GeoJSON)' },
+        { name: 'companies', description: 'Entreprises' },
+        { name: 'diagnostics', description: 'Diagnostics de flux, versionnés' },
+        { name: 'flows', description: 'Flux (entrants, sortants, déchets, besoins)' },
+        {
+          name: 'resources',
+          description: 'Catalogue de ressources, liste européenne des déchets, NAF',
+        },
+        { name: 'audit', description: 'Journal des modifications' },
+        { name: 'ops', description: 'Santé du service' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list' },
+  });
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
+    app.swagger(),
+  );
+
+  await app.register(healthRoutes);
+  await app.register(
+    async (v1) => {
+      await v1.register(authRoutes);
+      await v1.register(usersRoutes);
+      await v1.register(territoriesRoutes);
+      await v1.register(zonesRoutes);
+      await v1.register(companiesRoutes);
+      await v1.register(diagnosticsRoutes);
+      await v1.register(flowsRoutes);
+      await v1.register(resourcesRoutes);
+      await v1.register(auditRoutes);
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,87 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../../core/src/db/database.ts';
+
+export async function findUserByEmail(db: Executor, email: string) {
+  return db
+    .selectFrom('app_user')
+    .selectAll()
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function insertToken(
+  db: Executor,
+  userId: string,
+  tokenHash: Buffer,
+  expiresAt: Date,
+) {
+  await db
+    .insertInto('auth_token')
+    .values({ user_id: userId, token_hash: tokenHash, expires_at: expiresAt })
+    .execute();
+}
+
+export async function revokeToken(db: Executor, tokenHash: Buffer) {
+  await db
+    .updateTable('auth_token')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** The live user behind a token: not revoked, not expired, not disabled. */
+export async function findUserByTokenHash(db: Executor, tokenHash: Buffer) {
+  return db
+    .selectFrom('auth_token as t')
+    .innerJoin('app_user as u', 'u.id', 't.user_id')
+    .leftJoin('company as c', 'c.id', 'u.company_id')
+    .select([
+      'u.id',
+      'u.email',
+      'u.display_name',
+      'u.role',
+      'u.company_id',
+      'c.territory_id as company_territory_id',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('user_territory')
+        .select(
+          sql<string[]>`coalesce(array_agg(territory_id ORDER BY territory_id), '{}')`.as('ids'),
+        )
+        .whereRef('user_territory.user_id', '=', 'u.id')
+        .as('territory_ids'),
+    )
+    .where('t.token_hash', '=', tokenHash)
+    .where('t.revoked_at', 'is', null)
+    .where('t.expires_at', '>', sql<Date>`now()`)
+    .where('u.disabled_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function findApiKeyByHash(db: Executor, keyHash: Buffer) {
+  const key = await db
+    .selectFrom('api_key')
+    .select(['id', 'name', 'scopes'])
+    .select((eb) =>
+      eb
+        .selectFrom('api_key_territory')
+        .select(
+          sql<string[]>`coalesce(array_agg(territory_id ORDER BY territory_id), '{}')`.as('ids'),
+        )
+        .where('api_key_territory.api_key_id', '=', eb.ref('api_key.id'))
+        .as('territory_ids'),
+    )
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (key) {
+    await db
+      .updateTable('api_key')
+      .set({ last_used_at: sql<Date>`now()` })
+      .where('id', '=', key.id)
+      .execute();
+  }
+  return key;
+}

@@ -1,0 +1,58 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { LoginBody, LoginResult, Me } from '../../../../shared/schemas/auth.ts';
+import { Problem } from '../../../../shared/schemas/common.ts';
+import { bearerOf } from '../http/authenticate.ts';
+import { contextOf } from '../http/transaction.ts';
+import { login, logout, toMe } from './auth.service.ts';
+
+export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/auth/login',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'login',
+        summary: 'Se connecter : renvoie un jeton porteur',
+        tags: ['auth'],
+        security: [],
+        body: LoginBody,
+        response: { 200: LoginResult, 400: Problem, 401: Problem },
+      },
+    },
+    async (req) => {
+      const r = await login(app.deps.db, req.body, app.config.TOKEN_TTL_HOURS, req.id);
+      return { token: r.token, expiresAt: r.expiresAt.toISOString(), me: toMe(r.principal) };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      schema: {
+        operationId: 'logout',
+        summary: 'Se déconnecter : révoque le jeton utilisé',
+        tags: ['auth'],
+        response: { 204: z.null(), 401: Problem },
+      },
+    },
+    async (req, reply) => {
+      const secret = bearerOf(req.headers);
+      if (secret && !secret.startsWith('sbk_')) await logout(app.deps.db, secret);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/me',
+    {
+      schema: {
+        operationId: 'getMe',
+        summary: 'Qui suis-je : rôle, territoires, entreprise',
+        tags: ['auth'],
+        response: { 200: Me, 401: Problem },
+      },
+    },
+    async (req) => toMe(contextOf(req).principal),
+  );
+};

@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { IdParams, Problem, TerritoryParams, page } from '../../../../shared/schemas/common.ts';
+import {
+  Company,
+  CompanyCreate,
+  CompanyListQuery,
+  CompanyUpdate,
+} from '../../../../shared/schemas/companies.ts';
+import { contextOf, idempotentCreate, inTransaction } from '../http/transaction.ts';
+import * as service from './companies.service.ts';
+
+export const companiesRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.deps;
+
+  app.get(
+    '/territories/:territoryId/companies',
+    {
+      schema: {
+        operationId: 'listCompanies',
+        summary: 'Entreprises du territoire, filtrées par zone, NAF, nom ou SIRET',
+        tags: ['companies'],
+        params: TerritoryParams,
+        querystring: CompanyListQuery,
+        response: { 200: page(Company), 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      },
+    },
+    async (req) => service.listCompanies(db, contextOf(req), req.params.territoryId, req.query),
+  );
+
+  app.post(
+    '/territories/:territoryId/companies',
+    {
+      schema: {
+        operationId: 'createCompany',
+        summary: 'Enregistrer une entreprise (SIRET contrôlé, NAF rév. 2, position GeoJSON)',
+        tags: ['companies'],
+        params: TerritoryParams,
+        body: CompanyCreate,
+        response: {
+          201: Company,
+          400: Problem,
+          401: Problem,
+          403: Problem,
+          404: Problem,
+          409: Problem,
+          422: Problem,
+        },
+      },
+    },
+    async (req, reply) =>
+      idempotentCreate(db, req, reply, 201, (trx) =>
+        service.createCompany(trx, contextOf(req), req.params.territoryId, req.body),
+      ),
+  );
+
+  app.get(
+    '/companies/:id',
+    {
+      schema: {
+        operationId: 'getCompany',
+        summary: 'Une entreprise',
+        tags: ['companies'],
+        params: IdParams,
+        response: { 200: Company, 401: Problem, 403: Problem, 404: Problem },
+      },
+    },
+    async (req) =>
+      service.toCompany(await service.getReadableCompany(db, contextOf(req), req.params.id)),
+  );
+
+  app.patch(
+    '/companies/:id',
+    {
+      schema: {
+        operationId: 'updateCompany',
+        summary: 'Modifier une entreprise (la zone suit la position)',
+        tags: ['companies'],
+        params: IdParams,
+        body: CompanyUpdate,
+        response: {
+          200: Company,
+          400: Problem,
+          401: Problem,
+          403: Problem,
+          404: Problem,
+          409: Problem,
+          422: Problem,
+        },
+      },
+    },
+    async (req) =>
+      inTransaction(db, (trx) =>
+        service.updateCompany(trx, contextOf(req), req.params.id, req.body),
+      ),
+  );
+};

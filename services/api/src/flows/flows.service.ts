@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { FlowListQuery } from '../../../../shared/schemas/flows.ts';
+import type { Executor } from '../../../core/src/db/database.ts';
+import { requireTerritoryReader } from '../auth/access.ts';
+import type { RequestContext } from '../auth/principal.ts';
+import { decodeCursor, toPage } from '../http/cursor.ts';
+import { getVisibleTerritory } from '../territories/territories.service.ts';
+import { toFlow } from './flows.mapping.ts';
+import * as repo from './flows.repo.ts';
+
+export async function listFlows(
+  db: Executor,
+  ctx: RequestContext,
+  territoryId: string,
+  q: z.infer<typeof FlowListQuery>,
+) {
+  await getVisibleTerritory(db, ctx, territoryId);
+  requireTerritoryReader(ctx.principal, territoryId);
+  const after = decodeCursor<[string]>(q.cursor, 1);
+  let resourceCode: string | undefined;
+  let resourcePrefix: string | undefined;
+  if (q.resourceCode) {
+    const raw =
+      q.resourceCode.endsWith('*') && !/^\d{6}\*$/.test(q.resourceCode)
+        ? q.resourceCode.slice(0, -1)
+        : q.resourceCode;
+    const normalised = /^[\d\s*]+$/.test(raw) ? raw.replace(/[\s*]/g, '') : raw.toUpperCase();
+    if (raw !== q.resourceCode) resourcePrefix = normalised;
+    else resourceCode = normalised;
+  }
+  const rows = await repo.listFlows(db, {
+    territoryId,
+    // A company user sees its own flows only.
+    onlyCompanyId:
+      ctx.principal.role === 'company' ? (ctx.principal.companyId ?? undefined) : undefined,
+    zoneId: q.zoneId,
+    companyId: q.companyId,
+    kind: q.kind,
+    category: q.category,
+    resourceCode,
+    resourcePrefix,
+    hazardous: q.hazardous,
+    currentOnly: q.scope === 'current',
+    afterId: after?.[0],
+    limit: q.limit,
+  });
+  return toPage(
+    rows,
+    q.limit,
+    (r) => ({
+      ...toFlow(r),
+      companyName: r.company_name,
+      zoneId: r.zone_id,
+      diagnosticStatus: r.diagnostic_status,
+      diagnosticVersion: r.diagnostic_version,
+      createdAt: r.created_at.toISOString(),
+    }),
+    (r) => [r.id],
+  );
+}

@@ -1,0 +1,159 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../../core/src/db/database.ts';
+
+const userColumns = [
+  'u.id',
+  'u.email',
+  'u.display_name',
+  'u.role',
+  'u.company_id',
+  'u.created_at',
+  'u.disabled_at',
+] as const;
+
+export async function emailTaken(db: Executor, email: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function insertUser(
+  db: Executor,
+  u: {
+    email: string;
+    display_name: string;
+    password_hash: string;
+    role: string;
+    company_id: string | null;
+  },
+  territoryIds: string[],
+) {
+  const row = await db.insertInto('app_user').values(u).returning('id').executeTakeFirstOrThrow();
+  if (territoryIds.length > 0) {
+    await db
+      .insertInto('user_territory')
+      .values(territoryIds.map((t) => ({ user_id: row.id, territory_id: t })))
+      .execute();
+  }
+  return row.id;
+}
+
+export async function findUser(db: Executor, id: string) {
+  return db
+    .selectFrom('app_user as u')
+    .select(userColumns)
+    .select((eb) =>
+      eb
+        .selectFrom('user_territory')
+        .select(
+          sql<string[]>`coalesce(array_agg(territory_id ORDER BY territory_id), '{}')`.as('ids'),
+        )
+        .whereRef('user_territory.user_id', '=', 'u.id')
+        .as('territory_ids'),
+    )
+    .where('u.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Users attached to any of the territories (officers by membership, company users by their company). */
+export async function listUsers(
+  db: Executor,
+  q: { territoryIds: string[] | null; afterId?: string; limit: number },
+) {
+  let query = db
+    .selectFrom('app_user as u')
+    .leftJoin('company as c', 'c.id', 'u.company_id')
+    .select(userColumns)
+    .select((eb) =>
+      eb
+        .selectFrom('user_territory')
+        .select(
+          sql<string[]>`coalesce(array_agg(territory_id ORDER BY territory_id), '{}')`.as('ids'),
+        )
+        .whereRef('user_territory.user_id', '=', 'u.id')
+        .as('territory_ids'),
+    )
+    .orderBy('u.id')
+    .limit(q.limit + 1);
+  if (q.territoryIds !== null) {
+    const ids = q.territoryIds;
+    if (ids.length === 0) return [];
+    query = query.where((eb) =>
+      eb.or([
+        eb('c.territory_id', 'in', ids),
+        eb.exists(
+          eb
+            .selectFrom('user_territory as ut')
+            .select('ut.user_id')
+            .whereRef('ut.user_id', '=', 'u.id')
+            .where('ut.territory_id', 'in', ids),
+        ),
+      ]),
+    );
+  }
+  if (q.afterId) query = query.where('u.id', '>', q.afterId);
+  return query.execute();
+}
+
+export async function existingTerritoryIds(db: Executor, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('territory').select('id').where('id', 'in', ids).execute();
+  return rows.map((r) => r.id);
+}
+
+// ---------------------------------------------------------------- API keys
+
+export async function insertApiKey(
+  db: Executor,
+  k: { name: string; prefix: string; key_hash: Buffer; created_by: string | null },
+  territoryIds: string[],
+) {
+  const row = await db.insertInto('api_key').values(k).returning('id').executeTakeFirstOrThrow();
+  await db
+    .insertInto('api_key_territory')
+    .values(territoryIds.map((t) => ({ api_key_id: row.id, territory_id: t })))
+    .execute();
+  return row.id;
+}
+
+const apiKeySelect = (db: Executor) =>
+  db
+    .selectFrom('api_key as k')
+    .select([
+      'k.id',
+      'k.name',
+      'k.prefix',
+      'k.scopes',
+      'k.created_at',
+      'k.last_used_at',
+      'k.revoked_at',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('api_key_territory')
+        .select(
+          sql<string[]>`coalesce(array_agg(territory_id ORDER BY territory_id), '{}')`.as('ids'),
+        )
+        .whereRef('api_key_territory.api_key_id', '=', 'k.id')
+        .as('territory_ids'),
+    );
+
+export async function findApiKey(db: Executor, id: string) {
+  return apiKeySelect(db).where('k.id', '=', id).executeTakeFirst();
+}
+
+export async function listApiKeys(db: Executor) {
+  return apiKeySelect(db).orderBy('k.created_at', 'desc').orderBy('k.id').execute();
+}
+
+export async function revokeApiKey(db: Executor, id: string) {
+  await db
+    .updateTable('api_key')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

@@ -1,0 +1,19 @@
+import type { Job } from 'bullmq';
+import type { z } from 'zod';
+
+/**
+ * The typed job registry: each job name maps to a zod payload schema and a
+ * handler. Payloads are untrusted: a payload failing its schema is an
+ * UnrecoverableError (no retry loop). Later issues register matching runs,
+ * imports and indicator refreshes here.
+ */
+export interface JobDefinition<S extends z.ZodType> {
+  payload: S;
+  attempts: number;
+  backoffMs: number;
+  handle: (payload: z.infer<S>, job: Job) => Promise<unknown>;
+}
+
+export type JobRegistry = Record<string, JobDefinition<z.ZodType>>;
+
+export const jobRegistry: JobRegistry = {};
