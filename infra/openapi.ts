@@ -24,11 +24,15 @@ await app.close();
 
 if (mode === 'write') {
   await writeFile(target, generated);
-  console.log(`→ wrote openapi.json (${Object.keys((app.swagger() as { paths: object }).paths).length} paths)`);
+  console.log(
+    `→ wrote openapi.json (${Object.keys((app.swagger() as { paths: object }).paths).length} paths)`,
+  );
 } else {
   const committed = await readFile(target, 'utf8').catch(() => '');
   if (committed !== generated) {
-    console.error('✘ openapi.json drifts from the routes: run `npm run openapi:write` and commit it');
+    console.error(
+      '✘ openapi.json drifts from the routes: run `npm run openapi:write` and commit it',
+    );
     process.exit(1);
   }
   console.log('✔ openapi.json matches the routes');

@@ -1,6 +1,7 @@
 // SIRET = SIREN (9 digits) + NIC (5 digits), validated by the Luhn algorithm.
 // La Poste's establishments (SIREN 356000000) are the documented exception:
-// INSEE validates them by "sum of the digits is a multiple of 5".
+// INSEE validates them by "sum of the digits is a multiple of 5" (the head
+// office, 356 000 000 00048, also passes Luhn).
 
 const LA_POSTE_SIREN = '356000000';
 
@@ -23,7 +24,7 @@ export function isValidSiret(value: string): boolean {
   if (value.startsWith(LA_POSTE_SIREN)) {
     let sum = 0;
     for (const c of value) sum += c.charCodeAt(0) - 48;
-    return sum % 5 === 0;
+    if (sum % 5 === 0) return true;
   }
   return luhnSum(value) % 10 === 0;
 }

@@ -14,7 +14,6 @@ try {
 
 const db = createDatabase(config.DATABASE_URL, config.DB_POOL_MAX);
 const redis = createRedis(config.REDIS_URL);
-redis.on('error', () => undefined); // /ready reports it; no crash while Redis restarts.
 const app = await buildApp(config, { db, redis });
 
 // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then close pools.

@@ -1,6 +1,14 @@
 import { Redis } from 'ioredis';
 
 /** BullMQ needs maxRetriesPerRequest: null on the connections it blocks on. */
-export function createRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+export function createRedis(url: string, onError: (err: Error) => void = () => undefined): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    lazyConnect: false,
+  });
+  // ioredis reconnects by itself; an unhandled 'error' event would crash the
+  // process while Redis restarts. /ready reports the outage instead.
+  redis.on('error', onError);
+  return redis;
 }

@@ -153,7 +153,7 @@ export async function listCompanies(db: Executor, f: CompanyFilter) {
   if (f.after) {
     const [name, id] = f.after;
     query = query.where(
-      (eb) => eb.tuple('c.name', 'c.id'),
+      (eb) => eb.refTuple('c.name', 'c.id'),
       '>',
       (eb) => eb.tuple(eb.val(name), eb.val(id)),
     );

@@ -28,7 +28,7 @@ export async function listTerritories(
   if (q.afterName) {
     const [name, id] = q.afterName;
     query = query.where(
-      (eb) => eb.tuple('name', 'id'),
+      (eb) => eb.refTuple('name', 'id'),
       '>',
       (eb) => eb.tuple(eb.val(name), eb.val(id)),
     );
