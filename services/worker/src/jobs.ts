@@ -16,4 +16,9 @@ export interface JobDefinition<S extends z.ZodType> {
 
 export type JobRegistry = Record<string, JobDefinition<z.ZodType>>;
 
+/** Keeps the handler's payload type tied to its schema when building a registry. */
+export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<z.ZodType> {
+  return def as unknown as JobDefinition<z.ZodType>;
+}
+
 export const jobRegistry: JobRegistry = {};

@@ -278,7 +278,10 @@ export async function deleteDraft(db: Executor, ctx: RequestContext, id: string)
       'invalid_state',
       'Un diagnostic validé fait partie de l’historique et ne se supprime pas',
     );
-  if (ctx.principal.role === 'partner') throw forbidden();
+  // A company user may withdraw its own proposal, not a draft an officer is writing.
+  if (ctx.principal.role === 'company' && d.author_id !== ctx.principal.id) {
+    throw forbidden('Seul l’auteur du brouillon ou un chargé de mission peut le supprimer');
+  }
   const before = await loadFull(db, id);
   await repo.deleteDraft(db, id);
   await recordAudit(db, ctx, {

@@ -37,6 +37,7 @@ export async function createUser(
   }
   let territoryIds: string[] = [];
   let companyId: string | null = null;
+  let auditTerritoryId: string | null = null;
   if (input.role === 'company') {
     if (!input.companyId) {
       throw new AppError('unprocessable', 'Un compte entreprise est rattaché à une entreprise', [
@@ -46,6 +47,7 @@ export async function createUser(
     const company = await findCompany(db, input.companyId);
     if (!company || !seesTerritory(p, company.territory_id)) throw notFound('Entreprise');
     companyId = company.id;
+    auditTerritoryId = company.territory_id;
   } else if (input.role === 'officer') {
     territoryIds = [...new Set(input.territoryIds)];
     const found = await repo.existingTerritoryIds(db, territoryIds);
@@ -71,7 +73,7 @@ export async function createUser(
   );
   const user = toUser((await repo.findUser(db, id))!);
   await recordAudit(db, ctx, {
-    territoryId: territoryIds[0] ?? null,
+    territoryId: auditTerritoryId ?? territoryIds[0] ?? null,
     action: 'create',
     entity: 'app_user',
     entityId: id,
@@ -93,7 +95,17 @@ export async function listUsers(
     afterId: after?.[0],
     limit: q.limit,
   });
-  return toPage(rows, q.limit, toUser, (r) => [r.id]);
+  // An officer does not learn which other territories a shared colleague belongs to.
+  const visible = (u: UserRow): UserRow =>
+    p.territoryIds === null
+      ? u
+      : { ...u, territory_ids: (u.territory_ids ?? []).filter((t) => p.territoryIds!.includes(t)) };
+  return toPage(
+    rows,
+    q.limit,
+    (u) => toUser(visible(u)),
+    (r) => [r.id],
+  );
 }
 
 export function toApiKey(k: ApiKeyRow) {
