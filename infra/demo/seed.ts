@@ -89,7 +89,7 @@ export async function seedDemo(db: ReturnType<typeof createDatabase>) {
           nafCode: c.nafCode,
           headcountBand: c.headcountBand,
           address: c.address,
-          location: c.location as { type: 'Point'; coordinates: [number, number] },
+          location: c.location,
           isEss: c.isEss,
           consentShareIdentity: false,
           consentShareFlows: false,

@@ -18,7 +18,7 @@ export type JobRegistry = Record<string, JobDefinition<z.ZodType>>;
 
 /** Keeps the handler's payload type tied to its schema when building a registry. */
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<z.ZodType> {
-  return def as unknown as JobDefinition<z.ZodType>;
+  return def;
 }
 
 export const jobRegistry: JobRegistry = {};
