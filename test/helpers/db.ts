@@ -1,18 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabase, type Database } from '../../services/core/src/db/database.ts';
-import { databaseUrl, maintenanceUrl } from './global-setup.ts';
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: maintenanceUrl() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+import type { DB } from '../../shared/db/types.generated.ts';
+import { adminQuery, databaseUrl } from './global-setup.ts';
 
 export interface TestDatabase {
   name: string;
@@ -46,4 +36,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/** Row count of a table, to prove that a refused request wrote nothing. */
+export async function countRows(db: Database, table: keyof DB): Promise<number> {
+  const r = await db
+    .selectFrom(table)
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }

@@ -13,7 +13,8 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-async function admin(sql: string): Promise<void> {
+/** Runs one statement on the maintenance database (CREATE/DROP DATABASE). */
+export async function adminQuery(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: maintenanceUrl() });
   await client.connect();
   try {
@@ -31,11 +32,11 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const template = `symbiose_test_tpl_${process.pid}`;
-  await admin(`DROP DATABASE IF EXISTS ${template}`);
-  await admin(`CREATE DATABASE ${template}`);
+  await adminQuery(`DROP DATABASE IF EXISTS ${template}`);
+  await adminQuery(`CREATE DATABASE ${template}`);
   await migrate(databaseUrl(template));
   project.provide('templateDb', template);
   return async () => {
-    await admin(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await adminQuery(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
   };
 }

@@ -234,6 +234,29 @@ describe('operations', () => {
     }
   });
 
+  it('answers 503 problem+json (no stack, no SQL) when PostgreSQL is unreachable', async () => {
+    const { buildApp } = await import('../../services/api/src/app.ts');
+    const { createDatabase } = await import('../../services/core/src/db/database.ts');
+    const { createRedis } = await import('../../services/core/src/redis.ts');
+    const db = createDatabase('postgres://postgres@127.0.0.1:1/nowhere', 1);
+    const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const app = await buildApp(t.config, { db, redis });
+    try {
+      const res = await call(app, 'sbt_whatever', { method: 'GET', url: '/v1/territories' });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body).not.toMatch(/ECONNREFUSED|at .*\.ts|select /i);
+      const ready = await call(app, null, { method: 'GET', url: '/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.body_.checks.postgres.ok).toBe(false);
+    } finally {
+      await app.close();
+      await db.destroy();
+      redis.disconnect();
+    }
+  });
+
   it('serves the OpenAPI 3.1 document identical to the committed openapi.json, and the docs page', async () => {
     const res = await call(t.app, null, { method: 'GET', url: '/openapi.json' });
     expect(res.statusCode).toBe(200);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestApp, type TestContext } from '../helpers/app.ts';
+import { countRows } from '../helpers/db.ts';
 import {
   makeCompany,
   makeSiret,
@@ -22,15 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const companyCount = async () =>
-  Number(
-    (
-      await t.database.db
-        .selectFrom('company')
-        .select((e) => e.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const companyCount = () => countRows(t.database.db, 'company');
 
 describe('companies', () => {
   it('registers a company: SIRET with spaces, compact NAF, zone derived from the location', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../../infra/demo/seed.ts';
 import { demoTerritory } from '../../infra/demo/demo-data.ts';
 import { call, startTestApp, type Json, type TestContext } from '../helpers/app.ts';
+import { countRows } from '../helpers/db.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -17,15 +18,8 @@ describe('demo territory', () => {
     expect(second.created).toBe(false);
     expect(second.territory.id).toBe(first.territory.id);
 
-    const n = async (table: 'company' | 'zone' | 'diagnostic' | 'app_user') =>
-      Number(
-        (
-          await t.database.db
-            .selectFrom(table)
-            .select((e) => e.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const n = (table: 'company' | 'zone' | 'diagnostic' | 'app_user') =>
+      countRows(t.database.db, table);
     expect(await n('company')).toBe(demoTerritory.companies.length);
     expect(await n('zone')).toBe(3);
     expect(await n('diagnostic')).toBe(demoTerritory.companies.length);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestApp, type Json, type TestContext } from '../helpers/app.ts';
+import { countRows } from '../helpers/db.ts';
 import { makeDiagnostic, makeWorld, sampleFlows } from '../helpers/factories.ts';
 
 let t: TestContext;
@@ -11,15 +12,8 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function counts() {
-  const n = async (table: 'diagnostic' | 'flow' | 'audit_log' | 'outbox' | 'idempotency_key') =>
-    Number(
-      (
-        await t.database.db
-          .selectFrom(table)
-          .select((e) => e.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const n = (table: 'diagnostic' | 'flow' | 'audit_log' | 'outbox' | 'idempotency_key') =>
+    countRows(t.database.db, table);
   return {
     diagnostic: await n('diagnostic'),
     flow: await n('flow'),

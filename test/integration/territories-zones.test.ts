@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestApp, type TestContext } from '../helpers/app.ts';
+import { countRows } from '../helpers/db.ts';
 import {
   makeCompany,
   makeTerritory,
@@ -17,15 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const count = async (table: 'territory' | 'zone' | 'audit_log') =>
-  Number(
-    (
-      await t.database.db
-        .selectFrom(table)
-        .select((e) => e.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const count = (table: 'territory' | 'zone' | 'audit_log') => countRows(t.database.db, table);
 
 describe('territories', () => {
   it('creates, reads, lists with pagination and renames a territory, with audit', async () => {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { apiKeyTerritoryIds, userTerritoryIds } from './territory-ids.repo.ts';
 import type { Executor } from '../../../core/src/db/database.ts';
 
 export async function findUserByEmail(db: Executor, email: string) {
@@ -44,15 +45,7 @@ export async function findUserByTokenHash(db: Executor, tokenHash: Buffer) {
       'u.company_id',
       'c.territory_id as company_territory_id',
     ])
-    .select((eb) =>
-      eb
-        .selectFrom('user_territory')
-        .select(
-          sql<string[]>`coalesce(array_agg(territory_id ORDER BY territory_id), '{}')`.as('ids'),
-        )
-        .whereRef('user_territory.user_id', '=', 'u.id')
-        .as('territory_ids'),
-    )
+    .select(userTerritoryIds('u.id').as('territory_ids'))
     .where('t.token_hash', '=', tokenHash)
     .where('t.revoked_at', 'is', null)
     .where('t.expires_at', '>', sql<Date>`now()`)
@@ -64,15 +57,7 @@ export async function findApiKeyByHash(db: Executor, keyHash: Buffer) {
   const key = await db
     .selectFrom('api_key')
     .select(['id', 'name', 'scopes'])
-    .select((eb) =>
-      eb
-        .selectFrom('api_key_territory')
-        .select(
-          sql<string[]>`coalesce(array_agg(territory_id ORDER BY territory_id), '{}')`.as('ids'),
-        )
-        .where('api_key_territory.api_key_id', '=', eb.ref('api_key.id'))
-        .as('territory_ids'),
-    )
+    .select(apiKeyTerritoryIds('api_key.id').as('territory_ids'))
     .where('key_hash', '=', keyHash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { apiKeyTerritoryIds, userTerritoryIds } from '../auth/territory-ids.repo.ts';
 import type { Executor } from '../../../core/src/db/database.ts';
 
 const userColumns = [
@@ -45,15 +46,7 @@ export async function findUser(db: Executor, id: string) {
   return db
     .selectFrom('app_user as u')
     .select(userColumns)
-    .select((eb) =>
-      eb
-        .selectFrom('user_territory')
-        .select(
-          sql<string[]>`coalesce(array_agg(territory_id ORDER BY territory_id), '{}')`.as('ids'),
-        )
-        .whereRef('user_territory.user_id', '=', 'u.id')
-        .as('territory_ids'),
-    )
+    .select(userTerritoryIds('u.id').as('territory_ids'))
     .where('u.id', '=', id)
     .executeTakeFirst();
 }
@@ -67,15 +60,7 @@ export async function listUsers(
     .selectFrom('app_user as u')
     .leftJoin('company as c', 'c.id', 'u.company_id')
     .select(userColumns)
-    .select((eb) =>
-      eb
-        .selectFrom('user_territory')
-        .select(
-          sql<string[]>`coalesce(array_agg(territory_id ORDER BY territory_id), '{}')`.as('ids'),
-        )
-        .whereRef('user_territory.user_id', '=', 'u.id')
-        .as('territory_ids'),
-    )
+    .select(userTerritoryIds('u.id').as('territory_ids'))
     .orderBy('u.id')
     .limit(q.limit + 1);
   if (q.territoryIds !== null) {
@@ -131,15 +116,7 @@ const apiKeySelect = (db: Executor) =>
       'k.last_used_at',
       'k.revoked_at',
     ])
-    .select((eb) =>
-      eb
-        .selectFrom('api_key_territory')
-        .select(
-          sql<string[]>`coalesce(array_agg(territory_id ORDER BY territory_id), '{}')`.as('ids'),
-        )
-        .whereRef('api_key_territory.api_key_id', '=', 'k.id')
-        .as('territory_ids'),
-    );
+    .select(apiKeyTerritoryIds('k.id').as('territory_ids'));
 
 export async function findApiKey(db: Executor, id: string) {
   return apiKeySelect(db).where('k.id', '=', id).executeTakeFirst();

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import Postgrator from 'postgrator';
@@ -50,13 +51,12 @@ export async function migrate(
   }
 }
 
-/** Highest migration number shipped with this build (for /ready). */
-export async function expectedMigrationVersion(): Promise<number> {
-  const { readdir } = await import('node:fs/promises');
-  const dir = fileURLToPath(new URL('../../../../migrations/', import.meta.url));
-  const versions = (await readdir(dir))
-    .map((f) => /^(\d+)\.do\./.exec(f)?.[1])
-    .filter((v): v is string => v !== undefined)
-    .map(Number);
-  return Math.max(0, ...versions);
+let shippedVersion: Promise<number> | undefined;
+
+/** Highest migration number shipped with this build (for /ready); read once. */
+export function expectedMigrationVersion(): Promise<number> {
+  shippedVersion ??= readdir(
+    fileURLToPath(new URL('../../../../migrations/', import.meta.url)),
+  ).then((files) => Math.max(0, ...files.map((f) => Number(/^(\d+)\.do\./.exec(f)?.[1] ?? 0))));
+  return shippedVersion;
 }
