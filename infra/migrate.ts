@@ -13,7 +13,8 @@ try {
   if (result.referenceData) {
     const r = result.referenceData;
     console.log(
-      `✔ reference data: ${r.naf} NAF codes, ${r.ewc} EWC rows, ${r.catalogue} catalogue resources`,
+      `✔ reference data: ${r.naf} NAF codes, ${r.ewc} EWC rows, ${r.catalogue} catalogue resources, ` +
+        `${r.synonyms} synonyms, ${r.emissionFactors} emission factors, ${r.rules} compatibility rules`,
     );
   }
 } catch (err) {

@@ -7,7 +7,7 @@
 // Every company, name, address and SIRET here is invented. The zone polygons
 // are drawn near the real zones but do not reproduce them. Wastes use the EWC
 // codes of data/ewc.csv; every other resource code exists in
-// data/catalogue.csv (test/unit/demo-data.test.ts checks both).
+// data/catalogue/*.csv (test/unit/demo-data.test.ts checks both).
 //
 // Pure and deterministic: no I/O, no clock, no Math.random. Company positions
 // inside the zones come from a small seeded PRNG defined below.

@@ -92,6 +92,20 @@ export interface Company {
   zone_id: string | null;
 }
 
+export interface CompatibilityRule {
+  created_at: Generated<Timestamp>;
+  definition: Json;
+  enabled: Generated<boolean>;
+  family: string;
+  file_path: string | null;
+  id: string;
+  origin: string;
+  override: Generated<Json>;
+  removed_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+}
+
 export interface Diagnostic {
   author_id: string | null;
   company_id: string;
@@ -107,6 +121,16 @@ export interface Diagnostic {
   validated_by: string | null;
   version: number;
   visited_at: string | null;
+}
+
+export interface EmissionFactor {
+  key: string;
+  label: string;
+  licence: string;
+  note: string | null;
+  source: string;
+  unit: string;
+  value: number;
 }
 
 export interface Flow {
@@ -209,7 +233,9 @@ export interface DB {
   audit_log: AuditLog;
   auth_token: AuthToken;
   company: Company;
+  compatibility_rule: CompatibilityRule;
   diagnostic: Diagnostic;
+  emission_factor: EmissionFactor;
   flow: Flow;
   idempotency_key: IdempotencyKey;
   naf: Naf;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedMigrationVersion } from '../../services/core/src/db/migrate.ts';
 import { call, startTestApp, type Json, type TestContext } from '../helpers/app.ts';
 import {
   makeCompany,
@@ -216,7 +217,7 @@ describe('operations', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.body_.checks).toMatchObject({
       postgres: { ok: true },
-      migrations: { ok: true, detail: 'version 1' },
+      migrations: { ok: true, detail: `version ${await expectedMigrationVersion()}` },
       redis: { ok: true },
     });
   });

@@ -140,6 +140,40 @@ async function freshToken(userId: string): Promise<string> {
   return token;
 }
 
+/** A rule body no shipped rule has (supply: one code and one prefix), unique per call. */
+let ruleSeq = 0;
+function ruleBody(id: string): Json {
+  ruleSeq++;
+  return {
+    id,
+    family: 'recyclables',
+    labelFr: 'Règle de test d’isolation',
+    supply: { codes: ['191201'], prefixes: ['1912'] },
+    demand: { codes: ['MAT.PAPER.RECOV'] },
+    confidence: 0.5,
+    maxDistanceKm: 10 + ruleSeq,
+    gain: { model: 'avoided_virgin_material' },
+    sources: [{ kind: 'guide', title: 'Source de test', year: 2020 }],
+    notes: `test ${ruleSeq}`,
+  };
+}
+
+let adminRuleId: Promise<string> | undefined;
+/** One administrator-made rule shared by the read and tune cases. */
+function adminRule(): Promise<string> {
+  adminRuleId ??= (async () => {
+    const id = `isolation-shared-${uniq()}`;
+    const res = await call(t.app, w.admin.token, {
+      method: 'POST',
+      url: '/v1/rules',
+      payload: { ...ruleBody(id), supply: { codes: ['191201'], prefixes: ['1912', '1911'] } },
+    });
+    expect(res.statusCode).toBe(201);
+    return id;
+  })();
+  return adminRuleId;
+}
+
 async function freshDraft(companyId: string): Promise<string> {
   const d = await makeDiagnostic(t.app, w.admin.token, companyId);
   return d.id as string;
@@ -609,6 +643,42 @@ const CASES: Case[] = [
       if (c.col === 'coOwn') expect(new Set(companies)).toEqual(new Set([own]));
       for (const b of w.B.companies) expect(companies).not.toContain(b.id);
     },
+  },
+  // ---- knowledge base: everyone signed in reads it, administrators change it
+  {
+    op: 'listRules',
+    method: 'GET',
+    path: '/v1/rules',
+    expect: ANY_CALLER(200),
+    request: () => ({ query: 'limit=5' }),
+    ok: (res) => expect(res.body_.ruleSetVersion).toMatch(/^rs-/),
+  },
+  {
+    op: 'getRule',
+    method: 'GET',
+    path: '/v1/rules/{id}',
+    expect: ANY_CALLER(200),
+    request: async () => ({ params: { id: await adminRule() } }),
+    ok: (res) => expect(res.body_.origin).toBe('admin'),
+  },
+  {
+    op: 'createRule',
+    method: 'POST',
+    path: '/v1/rules',
+    expect: ADMIN_ONLY(201),
+    request: () => ({ payload: ruleBody(`isolation-${uniq()}`) }),
+    state: () => count('compatibility_rule', 'id', null),
+  },
+  {
+    op: 'updateRule',
+    method: 'PATCH',
+    path: '/v1/rules/{id}',
+    expect: ADMIN_ONLY(200),
+    request: async () => ({
+      params: { id: await adminRule() },
+      payload: { confidence: Number((0.1 + Math.random() * 0.8).toFixed(3)) },
+    }),
+    state: (_c, r) => field('compatibility_rule', r.params!.id!, 'override'),
   },
   // ---- reference data: any authenticated caller
   {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { describe, it, expect, vi } from 'vitest';
@@ -14,7 +14,9 @@ function readCsv(name: string): Row[] {
   return parse<Row>(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true });
 }
 
-const catalogue = readCsv('catalogue.csv');
+const catalogue = readdirSync(fileURLToPath(new URL('../../data/catalogue/', import.meta.url)))
+  .filter((f) => f.endsWith('.csv'))
+  .flatMap((f) => readCsv(`catalogue/${f}`));
 const ewc = readCsv('ewc.csv').filter((r) => r.level === 'entry');
 const naf = readCsv('naf.csv');
 

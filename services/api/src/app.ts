@@ -21,6 +21,7 @@ import { healthRoutes } from './health/health.routes.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerProblemHandler } from './http/problem.ts';
 import { resourcesRoutes } from './resources/resources.routes.ts';
+import { rulesRoutes } from './rules/rules.routes.ts';
 import { territoriesRoutes } from './territories/territories.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { zonesRoutes } from './zones/zones.routes.ts';
@@ -100,6 +101,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           name: 'resources',
           description: 'Catalogue de ressources, liste européenne des déchets, NAF',
         },
+        { name: 'rules', description: 'Base de connaissances : règles de compatibilité sourcées' },
         { name: 'audit', description: 'Journal des modifications' },
         { name: 'ops', description: 'Santé du service' },
       ],
@@ -126,6 +128,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       await v1.register(diagnosticsRoutes);
       await v1.register(flowsRoutes);
       await v1.register(resourcesRoutes);
+      await v1.register(rulesRoutes);
       await v1.register(auditRoutes);
     },
     { prefix: '/v1' },

@@ -1,24 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
 import type pg from 'pg';
+import { readCatalogueRows, readCsv } from '../reference/files.ts';
+import { loadRuleFiles } from './knowledge.repo.ts';
 
 // Reference data shipped in data/ (see data/SOURCES.md for sources and licences).
-const dataFile = (name: string) =>
-  fileURLToPath(new URL(`../../../../data/${name}`, import.meta.url));
-
-async function readCsv(name: string): Promise<Record<string, string>[]> {
-  return parse(await readFile(dataFile(name)), {
-    columns: true,
-    skip_empty_lines: true,
-    trim: true,
-  });
-}
 
 export interface ReferenceDataCounts {
   naf: number;
   ewc: number;
   catalogue: number;
+  synonyms: number;
+  emissionFactors: number;
+  rules: number;
 }
 
 interface ResourceRow {
@@ -36,7 +28,7 @@ interface ResourceRow {
   synonyms_fr: string[];
 }
 
-function ewcRows(rows: Record<string, string>[]): ResourceRow[] {
+function ewcRows(rows: Record<string, string>[], synonyms: Map<string, string[]>): ResourceRow[] {
   return rows.map((r) => ({
     code: r.code!,
     parent_code:
@@ -50,7 +42,7 @@ function ewcRows(rows: Record<string, string>[]): ResourceRow[] {
     level: r.level!,
     hazardous: r.hazardous === 'true',
     selectable: r.level === 'entry',
-    synonyms_fr: [],
+    synonyms_fr: synonyms.get(r.code!) ?? [],
   }));
 }
 
@@ -69,12 +61,15 @@ function catalogueRows(rows: Record<string, string>[]): ResourceRow[] {
     hazardous: false,
     // Category roots only group entries; a flow names something concrete.
     selectable: Boolean(r.parent),
-    synonyms_fr: (r.synonyms_fr ?? '')
-      .split('|')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    synonyms_fr: splitSynonyms(r.synonyms_fr),
   }));
 }
+
+const splitSynonyms = (s: string | undefined) =>
+  (s ?? '')
+    .split('|')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** Idempotent upsert of NAF and the resource catalogue, on the caller's transaction. */
 export async function loadReferenceData(client: pg.ClientBase): Promise<ReferenceDataCounts> {
@@ -89,8 +84,11 @@ export async function loadReferenceData(client: pg.ClientBase): Promise<Referenc
     [JSON.stringify(naf)],
   );
 
-  const ewc = ewcRows(await readCsv('ewc.csv'));
-  const catalogue = catalogueRows(await readCsv('catalogue.csv'));
+  const synonyms = new Map(
+    (await readCsv('ewc-synonyms.csv')).map((r) => [r.code!, splitSynonyms(r.synonyms_fr)]),
+  );
+  const ewc = ewcRows(await readCsv('ewc.csv'), synonyms);
+  const catalogue = catalogueRows(await readCatalogueRows());
   await client.query(
     `INSERT INTO resource (code, parent_code, source, category, canonical_unit, label_fr, label_en,
                            code_display, level, hazardous, selectable, synonyms_fr, search_text)
@@ -108,5 +106,23 @@ export async function loadReferenceData(client: pg.ClientBase): Promise<Referenc
        synonyms_fr = EXCLUDED.synonyms_fr, search_text = EXCLUDED.search_text`,
     [JSON.stringify([...ewc, ...catalogue])],
   );
-  return { naf: naf.length, ewc: ewc.length, catalogue: catalogue.length };
+  const factors = await readCsv('emission-factors.csv');
+  await client.query(
+    `INSERT INTO emission_factor (key, label, value, unit, source, licence, note)
+     SELECT key, label, value::double precision, unit, source, licence, nullif(note, '')
+     FROM jsonb_to_recordset($1::jsonb)
+       AS x(key text, label text, value text, unit text, source text, licence text, note text)
+     ON CONFLICT (key) DO UPDATE SET label = EXCLUDED.label, value = EXCLUDED.value, unit = EXCLUDED.unit,
+       source = EXCLUDED.source, licence = EXCLUDED.licence, note = EXCLUDED.note`,
+    [JSON.stringify(factors)],
+  );
+  const rules = await loadRuleFiles(client);
+  return {
+    naf: naf.length,
+    ewc: ewc.length,
+    catalogue: catalogue.length,
+    synonyms: [...ewc, ...catalogue].reduce((n, r) => n + r.synonyms_fr.length, 0),
+    emissionFactors: factors.length,
+    rules,
+  };
 }
