@@ -18,3 +18,15 @@ export async function findFirstCompany(db: Executor, territoryId: string) {
     .limit(1)
     .executeTakeFirst();
 }
+
+export async function topSynergies(db: Executor, territoryId: string, limit: number) {
+  return db
+    .selectFrom('synergy')
+    .select(['type', 'score', 'explanation_fr'])
+    .where('territory_id', '=', territoryId)
+    .where('stale', '=', false)
+    .orderBy('score', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

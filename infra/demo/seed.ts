@@ -14,7 +14,9 @@ import { insertUser } from '../../services/api/src/users/users.repo.ts';
 import { createZone } from '../../services/api/src/zones/zones.service.ts';
 import { loadConfig } from '../../services/core/src/config.ts';
 import { createDatabase, type Executor } from '../../services/core/src/db/database.ts';
-import { findFirstCompany, findTerritoryBySlug } from './seed.repo.ts';
+import { requestMatchRun } from '../../services/api/src/matching/matching.repo.ts';
+import { executeMatchRun } from '../../services/worker/src/matching/match-run.ts';
+import { findFirstCompany, findTerritoryBySlug, topSynergies } from './seed.repo.ts';
 import { demoTerritory } from './demo-data.ts';
 
 export const DEMO_PASSWORD = 'symbiose-demo-2026';
@@ -133,8 +135,38 @@ export async function seedDemo(db: ReturnType<typeof createDatabase>) {
     }
     const token = newSecret('sbt');
     await insertToken(trx, officerId, sha256(token), new Date(Date.now() + 12 * 3600_000));
-    return { territory, created, officerToken: token, companyName: firstCompany?.name ?? null };
+    return {
+      territory,
+      created,
+      officerToken: token,
+      companyName: firstCompany?.name ?? null,
+      adminId,
+    };
   });
+}
+
+/** Runs matching in-process (the worker would do the same) and returns the best proposals. */
+export async function matchDemo(
+  db: ReturnType<typeof createDatabase>,
+  territoryId: string,
+  adminId: string,
+) {
+  const runId = await db.transaction().execute((trx) =>
+    requestMatchRun(trx, {
+      territoryId,
+      trigger: 'manual',
+      scopeCompanyIds: [],
+      params: {},
+      requestedBy: adminId,
+      requestId: 'demo-seed',
+    }),
+  );
+  const result = await executeMatchRun(db, runId);
+  return {
+    runId,
+    counts: result.skipped ? null : result.counts,
+    top: await topSynergies(db, territoryId, 8),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -162,6 +194,19 @@ Three example requests:
   curl -s -H "Authorization: Bearer $TOKEN" "${base}/v1/territories/${r.territory.id}/companies?q=brasserie"
   curl -s -H "Authorization: Bearer $TOKEN" "${base}/v1/territories/${r.territory.id}/flows?resourceCode=1501*&limit=5"
 `);
+    const m = await matchDemo(db, r.territory.id, r.adminId);
+    if (m.counts) {
+      console.log(
+        `→ matching: ${m.counts.proposals} proposals (${m.counts.substitutions} substitutions, ${m.counts.mutualisations} mutualisations) from ${m.counts.flows} flows and ${m.counts.rules} rules`,
+      );
+    }
+    console.log('\nTop proposals of the demo territory:');
+    for (const s of m.top) {
+      console.log(`  ${(s.score ?? 0).toFixed(2)}  [${s.type}] ${s.explanation_fr ?? ''}`);
+    }
+    console.log(
+      `  curl -s -H "Authorization: Bearer $TOKEN" "${base}/v1/territories/${r.territory.id}/synergies?limit=10"`,
+    );
   } finally {
     await db.destroy();
   }

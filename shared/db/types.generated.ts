@@ -167,6 +167,27 @@ export interface IdempotencyKey {
   status_code: number | null;
 }
 
+export interface MatchRun {
+  attempts: Generated<number>;
+  counts: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  engine_version: string | null;
+  error: string | null;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  insights: Json | null;
+  params: Generated<Json>;
+  progress: Generated<number>;
+  request_id: string | null;
+  requested_by: string | null;
+  rule_set_version: string | null;
+  scope_company_ids: Generated<string[]>;
+  started_at: Timestamp | null;
+  status: Generated<string>;
+  territory_id: string;
+  trigger: string;
+}
+
 export interface Naf {
   code: string;
   division: string;
@@ -204,6 +225,53 @@ export interface Resource {
   synonyms_fr: Generated<string[]>;
 }
 
+export interface Synergy {
+  created_at: Generated<Timestamp>;
+  distance_km: number | null;
+  estimated_gains: Json | null;
+  explanation_fr: string | null;
+  first_run_id: string | null;
+  id: Generated<string>;
+  key: string;
+  last_run_id: string | null;
+  origin: Generated<string>;
+  quantity_per_year: number | null;
+  realised_gains: Json | null;
+  resource_code: string;
+  rule_id: string | null;
+  score: number | null;
+  score_breakdown: Json | null;
+  stale: Generated<boolean>;
+  stale_since: Timestamp | null;
+  status: Generated<string>;
+  territory_id: string;
+  theme: string | null;
+  type: string;
+  unit: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface SynergyEvent {
+  actor_user_id: string | null;
+  at: Generated<Timestamp>;
+  comment: string | null;
+  from_status: string | null;
+  id: Generated<number>;
+  run_id: string | null;
+  synergy_id: string;
+  territory_id: string;
+  to_status: string;
+}
+
+export interface SynergyParticipant {
+  company_id: string;
+  flow_id: string | null;
+  position: number;
+  role: string;
+  synergy_id: string;
+  territory_id: string;
+}
+
 export interface Territory {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -238,9 +306,13 @@ export interface DB {
   emission_factor: EmissionFactor;
   flow: Flow;
   idempotency_key: IdempotencyKey;
+  match_run: MatchRun;
   naf: Naf;
   outbox: Outbox;
   resource: Resource;
+  synergy: Synergy;
+  synergy_event: SynergyEvent;
+  synergy_participant: SynergyParticipant;
   territory: Territory;
   user_territory: UserTerritory;
   zone: Zone;

@@ -187,7 +187,7 @@ describe('versions, validation and history', () => {
     expect(statuses).toContainEqual([v1.version, 'superseded']);
     expect(history.body_.items.filter((d: Json) => d.status === 'validated')).toHaveLength(1);
 
-    // Validation leaves an outbox row for the incremental rematch.
+    // Validation requests an incremental rematch of this company: a match_run and its outbox row.
     const after = await counts();
     expect(after.outbox).toBe(before.outbox + 1);
     const row = await t.database.db
@@ -195,8 +195,17 @@ describe('versions, validation and history', () => {
       .selectAll()
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ topic: 'diagnostic.validated', territory_id: w.territory.id });
-    expect(row.payload).toMatchObject({ diagnosticId: v2.id, supersededIds: [v1.id] });
+    expect(row).toMatchObject({ topic: 'match.run', territory_id: w.territory.id });
+    const run = await t.database.db
+      .selectFrom('match_run')
+      .selectAll()
+      .where('id', '=', (row.payload as { runId: string }).runId)
+      .executeTakeFirstOrThrow();
+    expect(run).toMatchObject({
+      trigger: 'diagnostic_validated',
+      status: 'queued',
+      scope_company_ids: [w.company.id],
+    });
 
     // Only flows of the validated version are "current".
     const flows = await call(t.app, w.officer.token, {

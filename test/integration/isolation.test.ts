@@ -140,6 +140,61 @@ async function freshToken(userId: string): Promise<string> {
   return token;
 }
 
+const runs = new Map<string, Promise<string>>();
+/** A match run of the territory, requested once by its administrator. */
+function runIn(territoryId: string): Promise<string> {
+  if (!runs.has(territoryId)) {
+    runs.set(
+      territoryId,
+      (async () => {
+        const res = await call(t.app, w.admin.token, {
+          method: 'POST',
+          url: `/v1/territories/${territoryId}/match-runs`,
+          payload: {},
+        });
+        expect(res.statusCode).toBe(202);
+        return res.body_.id as string;
+      })(),
+    );
+  }
+  return runs.get(territoryId)!;
+}
+
+const synergies = new Map<string, Promise<string>>();
+/** A synergy of the territory involving the company, written as a run would write it. */
+function synergyIn(territoryId: string, companyId: string): Promise<string> {
+  if (!synergies.has(companyId)) {
+    synergies.set(
+      companyId,
+      (async () => {
+        const s = await t.database.db
+          .insertInto('synergy')
+          .values({
+            territory_id: territoryId,
+            key: `isolation-${uniq()}`,
+            type: 'mutualisation',
+            resource_code: 'ENE.ELEC',
+            score: 0.5,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await t.database.db
+          .insertInto('synergy_participant')
+          .values({
+            synergy_id: s.id,
+            territory_id: territoryId,
+            role: 'member',
+            company_id: companyId,
+            position: 0,
+          })
+          .execute();
+        return s.id;
+      })(),
+    );
+  }
+  return synergies.get(companyId)!;
+}
+
 /** A rule body no shipped rule has (supply: one code and one prefix), unique per call. */
 let ruleSeq = 0;
 function ruleBody(id: string): Json {
@@ -643,6 +698,62 @@ const CASES: Case[] = [
       if (c.col === 'coOwn') expect(new Set(companies)).toEqual(new Set([own]));
       for (const b of w.B.companies) expect(companies).not.toContain(b.id);
     },
+  },
+  // ---- matching: officers of the territory only
+  {
+    op: 'createMatchRun',
+    method: 'POST',
+    path: '/v1/territories/{territoryId}/match-runs',
+    expect: OFFICERS(202),
+    request: (c) => ({ params: { territoryId: c.target.territoryId }, payload: {} }),
+    state: () => count('match_run', 'id', null),
+  },
+  {
+    op: 'listMatchRuns',
+    method: 'GET',
+    path: '/v1/territories/{territoryId}/match-runs',
+    expect: OFFICERS(200),
+    request: (c) => ({ params: { territoryId: c.target.territoryId } }),
+    ok: (res, c) => {
+      for (const r of res.body_.items as Json[]) expect(r.territoryId).toBe(c.target.territoryId);
+    },
+  },
+  {
+    op: 'getMatchRun',
+    method: 'GET',
+    path: '/v1/match-runs/{id}',
+    expect: OFFICERS(200),
+    request: async (c) => ({ params: { id: await runIn(c.target.territoryId) } }),
+  },
+  {
+    op: 'listSynergies',
+    method: 'GET',
+    path: '/v1/territories/{territoryId}/synergies',
+    expect: OFFICERS(200),
+    request: async (c) => {
+      await synergyIn(c.target.territoryId, c.target.companyId);
+      return { params: { territoryId: c.target.territoryId } };
+    },
+    ok: (res, c) => {
+      expect((res.body_.items as Json[]).length).toBeGreaterThan(0);
+      for (const s of res.body_.items as Json[]) expect(s.territoryId).toBe(c.target.territoryId);
+    },
+  },
+  {
+    op: 'getSynergy',
+    method: 'GET',
+    path: '/v1/synergies/{id}',
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: { id: await synergyIn(c.target.territoryId, c.target.companyId) },
+    }),
+  },
+  {
+    op: 'getMatchingInsights',
+    method: 'GET',
+    path: '/v1/territories/{territoryId}/insights',
+    expect: OFFICERS(200),
+    request: (c) => ({ params: { territoryId: c.target.territoryId } }),
   },
   // ---- knowledge base: everyone signed in reads it, administrators change it
   {

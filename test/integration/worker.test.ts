@@ -43,7 +43,11 @@ describe('worker', () => {
       connection: createRedis(config.REDIS_URL),
       prefix,
     });
-    const worker = buildWorker(config, { db: database.db, redis: workerConnection, registry });
+    const running = buildWorker(
+      config,
+      { db: database.db, redis: workerConnection, registry },
+      { relay: false },
+    );
     try {
       await events.waitUntilReady();
       const opts = { attempts: 3, backoff: { type: 'fixed', delay: 10 } };
@@ -60,7 +64,7 @@ describe('worker', () => {
       expect((await queue.getJob(unknown.id!))?.attemptsMade).toBe(1);
       expect(handled).toEqual([5]);
     } finally {
-      await worker.close();
+      await running.close();
       await queue.obliterate({ force: true });
       await queue.close();
       await events.close();

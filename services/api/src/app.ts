@@ -20,6 +20,7 @@ import { flowsRoutes } from './flows/flows.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerProblemHandler } from './http/problem.ts';
+import { matchingRoutes } from './matching/matching.routes.ts';
 import { resourcesRoutes } from './resources/resources.routes.ts';
 import { rulesRoutes } from './rules/rules.routes.ts';
 import { territoriesRoutes } from './territories/territories.routes.ts';
@@ -102,6 +103,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           description: 'Catalogue de ressources, liste européenne des déchets, NAF',
         },
         { name: 'rules', description: 'Base de connaissances : règles de compatibilité sourcées' },
+        {
+          name: 'matching',
+          description: 'Mise en relation : passes du moteur, pistes de synergie, lecture du graphe',
+        },
         { name: 'audit', description: 'Journal des modifications' },
         { name: 'ops', description: 'Santé du service' },
       ],
@@ -129,6 +134,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       await v1.register(flowsRoutes);
       await v1.register(resourcesRoutes);
       await v1.register(rulesRoutes);
+      await v1.register(matchingRoutes);
       await v1.register(auditRoutes);
     },
     { prefix: '/v1' },

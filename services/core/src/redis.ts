@@ -12,3 +12,21 @@ export function createRedis(url: string, onError: (err: Error) => void = () => u
   redis.on('error', onError);
   return redis;
 }
+
+/**
+ * A connection for producers (the outbox relay): commands fail at once while
+ * Redis is away instead of waiting in ioredis's offline queue, so the relay
+ * leaves its rows pending and retries later.
+ */
+export function createProducerRedis(
+  url: string,
+  onError: (err: Error) => void = () => undefined,
+): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+  });
+  redis.on('error', onError);
+  return redis;
+}

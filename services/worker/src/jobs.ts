@@ -1,11 +1,12 @@
 import type { Job } from 'bullmq';
 import type { z } from 'zod';
+import type { Database } from '../../core/src/db/database.ts';
+import { matchRunJob } from './matching/match-run.job.ts';
 
 /**
  * The typed job registry: each job name maps to a zod payload schema and a
  * handler. Payloads are untrusted: a payload failing its schema is an
- * UnrecoverableError (no retry loop). Later issues register matching runs,
- * imports and indicator refreshes here.
+ * UnrecoverableError (no retry loop). Attempts and backoff are set per job.
  */
 export interface JobDefinition<S extends z.ZodType> {
   payload: S;
@@ -21,4 +22,8 @@ export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefini
   return def;
 }
 
-export const jobRegistry: JobRegistry = {};
+export function buildJobRegistry(deps: { db: Database }): JobRegistry {
+  return {
+    'match.run': matchRunJob(deps.db),
+  };
+}

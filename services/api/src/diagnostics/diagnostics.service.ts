@@ -4,11 +4,11 @@ import type { DiagnosticWrite } from '../../../../shared/schemas/diagnostics.ts'
 import type { FlowInput } from '../../../../shared/schemas/flows.ts';
 import { toCanonicalPerYear } from '../../../../shared/units.ts';
 import type { Executor } from '../../../core/src/db/database.ts';
-import { enqueueOutbox } from '../../../core/src/db/outbox.repo.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { requireCompanyReader, requireOfficerOf } from '../auth/access.ts';
 import type { RequestContext } from '../auth/principal.ts';
 import { getReadableCompany } from '../companies/companies.service.ts';
+import { requestMatchRun } from '../matching/matching.repo.ts';
 import { findCompany } from '../companies/companies.repo.ts';
 import { toFlow } from '../flows/flows.mapping.ts';
 import { findResourcesByCodes } from '../resources/resources.repo.ts';
@@ -248,15 +248,13 @@ export async function validateDiagnostic(
       'precondition_failed',
       'Le diagnostic a été modifié entre-temps ; rechargez-le',
     );
-  await enqueueOutbox(db, {
+  // Validation triggers an incremental rematch of what this company touches (outbox → worker).
+  const runId = await requestMatchRun(db, {
     territoryId: d.territory_id,
-    topic: 'diagnostic.validated',
-    payload: {
-      diagnosticId: id,
-      companyId: d.company_id,
-      territoryId: d.territory_id,
-      supersededIds: superseded,
-    },
+    trigger: 'diagnostic_validated',
+    scopeCompanyIds: [d.company_id],
+    params: {},
+    requestedBy: ctx.principal.kind === 'user' ? ctx.principal.id : null,
     requestId: ctx.requestId,
   });
   const after = await loadFull(db, id);
@@ -266,7 +264,12 @@ export async function validateDiagnostic(
     entity: 'diagnostic',
     entityId: id,
     before: { status: d.status, revision: d.revision },
-    after: { status: after.status, revision: after.revision, supersededIds: superseded },
+    after: {
+      status: after.status,
+      revision: after.revision,
+      supersededIds: superseded,
+      matchRunId: runId,
+    },
   });
   return after;
 }

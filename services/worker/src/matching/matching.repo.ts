@@ -1,0 +1,352 @@
+import { sql } from 'kysely';
+import { effectiveRule, RuleOverride } from '../../../../shared/knowledge/effective.ts';
+import { Rule } from '../../../../shared/knowledge/rules.ts';
+import type { Proposal, SnapshotCompany, SnapshotFlow } from '../../../../shared/matching/types.ts';
+import type { Executor } from '../../../core/src/db/database.ts';
+
+export async function findRun(db: Executor, id: string) {
+  return db.selectFrom('match_run').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function markRunning(db: Executor, id: string) {
+  await db
+    .updateTable('match_run')
+    .set({
+      status: 'running',
+      started_at: sql<Date>`now()`,
+      attempts: sql<number>`attempts + 1`,
+      progress: 0,
+      error: null,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setProgress(db: Executor, id: string, progress: number) {
+  await db.updateTable('match_run').set({ progress }).where('id', '=', id).execute();
+}
+
+export async function finishRun(
+  db: Executor,
+  id: string,
+  v: {
+    engineVersion: string;
+    ruleSetVersion: string;
+    counts: Record<string, number>;
+    insights: unknown;
+  },
+) {
+  await db
+    .updateTable('match_run')
+    .set({
+      status: 'succeeded',
+      progress: 100,
+      engine_version: v.engineVersion,
+      rule_set_version: v.ruleSetVersion,
+      counts: JSON.stringify(v.counts),
+      insights: v.insights === null ? null : JSON.stringify(v.insights),
+      finished_at: sql<Date>`now()`,
+      error: null,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function recordFailure(db: Executor, id: string, error: string, final: boolean) {
+  await db
+    .updateTable('match_run')
+    .set({
+      status: final ? 'failed' : 'queued',
+      error,
+      ...(final ? { finished_at: sql<Date>`now()` } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Serialises the writes of runs of one territory (a full run and a rematch may overlap). */
+export async function lockTerritoryResults(db: Executor, territoryId: string) {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`synergies:${territoryId}`}, 0))`.execute(
+    db,
+  );
+}
+
+// ---------------------------------------------------------------- snapshot
+
+export async function snapshotCompanies(
+  db: Executor,
+  territoryId: string,
+): Promise<SnapshotCompany[]> {
+  const rows = await db
+    .selectFrom('company as c')
+    .innerJoin('naf as n', 'n.code', 'c.naf_code')
+    .leftJoin('zone as z', 'z.id', 'c.zone_id')
+    .select([
+      'c.id',
+      'c.name',
+      'c.naf_code',
+      'n.division_label_fr',
+      'c.zone_id',
+      'z.name as zone_name',
+    ])
+    .select(sql<number | null>`ST_X(c.location)`.as('lon'))
+    .select(sql<number | null>`ST_Y(c.location)`.as('lat'))
+    .where('c.territory_id', '=', territoryId)
+    .orderBy('c.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    nafCode: r.naf_code,
+    sectorLabel: r.division_label_fr,
+    zoneId: r.zone_id,
+    zoneName: r.zone_name,
+    lon: r.lon,
+    lat: r.lat,
+  }));
+}
+
+/**
+ * Flows of the validated (current) diagnostics of the territory; or, with
+ * `supersededOf`, the flows those companies declared in earlier versions (the
+ * engine re-clusters the groups they left).
+ */
+export async function snapshotFlows(
+  db: Executor,
+  territoryId: string,
+  supersededOf?: string[],
+): Promise<SnapshotFlow[]> {
+  if (supersededOf && supersededOf.length === 0) return [];
+  const rows = await db
+    .selectFrom('flow as f')
+    .innerJoin('diagnostic as d', 'd.id', 'f.diagnostic_id')
+    .select([
+      'f.id',
+      'f.company_id',
+      'f.kind',
+      'f.category',
+      'f.resource_code',
+      'f.quantity_per_year',
+      'f.canonical_unit',
+      'f.period',
+      'f.cost_eur_per_year',
+      'f.hazardous',
+      'f.quality',
+    ])
+    .where('f.territory_id', '=', territoryId)
+    .$if(supersededOf === undefined, (q) => q.where('d.status', '=', 'validated'))
+    .$if(supersededOf !== undefined, (q) =>
+      q.where('d.status', '=', 'superseded').where('f.company_id', 'in', supersededOf!),
+    )
+    .orderBy('f.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    companyId: r.company_id,
+    kind: r.kind as SnapshotFlow['kind'],
+    category: r.category,
+    resourceCode: r.resource_code,
+    quantityPerYear: r.quantity_per_year,
+    canonicalUnit: r.canonical_unit,
+    period: r.period,
+    costEurPerYear: r.cost_eur_per_year,
+    hazardous: r.hazardous,
+    quality: (r.quality ?? {}) as Record<string, unknown>,
+  }));
+}
+
+export async function snapshotResources(db: Executor, codes: string[]) {
+  if (codes.length === 0) return [];
+  const rows = await db
+    .selectFrom('resource')
+    .select(['code', 'label_fr', 'category', 'canonical_unit'])
+    .where('code', 'in', codes)
+    .orderBy('code')
+    .execute();
+  return rows.map((r) => ({
+    code: r.code,
+    labelFr: r.label_fr,
+    category: r.category,
+    canonicalUnit: r.canonical_unit,
+  }));
+}
+
+/** The active rules as the engine must see them: definition ⊕ administrator's tuning. */
+export async function activeRules(db: Executor) {
+  const rows = await db
+    .selectFrom('compatibility_rule')
+    .select(['definition', 'override'])
+    .where('enabled', '=', true)
+    .where('removed_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) =>
+    effectiveRule(Rule.parse(r.definition), RuleOverride.parse(r.override ?? {})),
+  );
+}
+
+export async function emissionFactors(db: Executor) {
+  return db
+    .selectFrom('emission_factor')
+    .select(['key', 'label', 'value', 'unit', 'source'])
+    .orderBy('key')
+    .execute();
+}
+
+export async function rejectedKeys(db: Executor, territoryId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('synergy')
+    .select('key')
+    .where('territory_id', '=', territoryId)
+    .where('status', '=', 'rejected')
+    .execute();
+  return rows.map((r) => r.key);
+}
+
+// ---------------------------------------------------------------- results
+
+/**
+ * Upserts proposals by key. Engine figures are refreshed; the status, which a
+ * person may have set, is never written by a run.
+ */
+export async function upsertProposals(
+  db: Executor,
+  territoryId: string,
+  runId: string,
+  proposals: Proposal[],
+) {
+  let created = 0;
+  for (let i = 0; i < proposals.length; i += 500) {
+    const chunk = proposals.slice(i, i + 500);
+    const rows = await db
+      .insertInto('synergy')
+      .values(
+        chunk.map((p) => ({
+          territory_id: territoryId,
+          key: p.key,
+          type: p.type,
+          resource_code: p.resourceCode,
+          rule_id: p.ruleId,
+          score: p.score,
+          score_breakdown: JSON.stringify(p.breakdown),
+          explanation_fr: p.explanationFr,
+          distance_km: p.distanceKm,
+          quantity_per_year: p.quantityPerYear,
+          unit: p.unit,
+          theme: p.theme,
+          estimated_gains: JSON.stringify(p.gains),
+          first_run_id: runId,
+          last_run_id: runId,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['territory_id', 'key']).doUpdateSet((eb) => ({
+          score: eb.ref('excluded.score'),
+          score_breakdown: eb.ref('excluded.score_breakdown'),
+          explanation_fr: eb.ref('excluded.explanation_fr'),
+          distance_km: eb.ref('excluded.distance_km'),
+          quantity_per_year: eb.ref('excluded.quantity_per_year'),
+          unit: eb.ref('excluded.unit'),
+          theme: eb.ref('excluded.theme'),
+          rule_id: eb.ref('excluded.rule_id'),
+          estimated_gains: eb.ref('excluded.estimated_gains'),
+          last_run_id: eb.ref('excluded.last_run_id'),
+          stale: false,
+          stale_since: null,
+          updated_at: sql<Date>`now()`,
+        })),
+      )
+      .returning(['id', 'key', sql<boolean>`(xmax = 0)`.as('inserted')])
+      .execute();
+    const byKey = new Map(chunk.map((p) => [p.key, p]));
+    const fresh = rows.filter((r) => r.inserted);
+    created += fresh.length;
+    const participants = fresh.flatMap((r) =>
+      byKey.get(r.key)!.participants.map((pt, position) => ({
+        synergy_id: r.id,
+        territory_id: territoryId,
+        role: pt.role,
+        company_id: pt.companyId,
+        flow_id: pt.flowId,
+        position,
+      })),
+    );
+    if (participants.length > 0)
+      await db.insertInto('synergy_participant').values(participants).execute();
+    if (fresh.length > 0) {
+      await db
+        .insertInto('synergy_event')
+        .values(
+          fresh.map((r) => ({
+            synergy_id: r.id,
+            territory_id: territoryId,
+            to_status: 'proposed',
+            run_id: runId,
+          })),
+        )
+        .execute();
+    }
+  }
+  return { created, updated: proposals.length - created };
+}
+
+/** Engine-made synergies of the territory still current, with what a run needs to decide staleness. */
+export async function currentEngineSynergies(db: Executor, territoryId: string) {
+  const rows = await db
+    .selectFrom('synergy as s')
+    .innerJoin('synergy_participant as p', 'p.synergy_id', 's.id')
+    .select([
+      's.id',
+      's.key',
+      's.type',
+      's.resource_code',
+      's.theme',
+      'p.role',
+      'p.company_id',
+      'p.flow_id',
+    ])
+    .where('s.territory_id', '=', territoryId)
+    .where('s.origin', '=', 'engine')
+    .where('s.stale', '=', false)
+    .orderBy('s.id')
+    .orderBy('p.position')
+    .execute();
+  const byId = new Map<
+    string,
+    {
+      id: string;
+      proposal: Pick<Proposal, 'key' | 'type' | 'resourceCode' | 'theme' | 'participants'>;
+    }
+  >();
+  for (const r of rows) {
+    let s = byId.get(r.id);
+    if (!s) {
+      s = {
+        id: r.id,
+        proposal: {
+          key: r.key,
+          type: r.type as Proposal['type'],
+          resourceCode: r.resource_code,
+          theme: r.theme as Proposal['theme'],
+          participants: [],
+        },
+      };
+      byId.set(r.id, s);
+    }
+    s.proposal.participants.push({
+      role: r.role as 'supplier',
+      companyId: r.company_id,
+      flowId: r.flow_id ?? '',
+    });
+  }
+  return [...byId.values()];
+}
+
+export async function markStale(db: Executor, ids: string[]) {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('synergy')
+    .set({ stale: true, stale_since: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('id', 'in', ids)
+    .execute();
+}

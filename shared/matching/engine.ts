@@ -1,0 +1,74 @@
+// The matching engine: a snapshot of one territory in, proposals out. Pure
+// (no I/O, no clock, no Math.random) and deterministic: proposals sorted by
+// score desc then key asc, whatever the order of the input arrays.
+import { buildContext, type Context } from './context.ts';
+import { computeInsights } from './insights.ts';
+import { groupsOfFlow, mutualisations, proposalGroupId } from './mutualisation.ts';
+import { allSubstitutions, substitutionsOf } from './substitution.ts';
+import type { MatchResult, Proposal, Snapshot, SnapshotFlow } from './types.ts';
+
+export { proposalKey } from './keys.ts';
+
+/** Drops rejected keys and sorts (score desc, key asc). */
+export function finalize(ctx: Context, proposals: Proposal[]): Proposal[] {
+  return proposals
+    .filter((p) => !ctx.rejected.has(p.key))
+    .sort((a, b) =>
+      b.score !== a.score ? b.score - a.score : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+    );
+}
+
+export function runMatching(snapshot: Snapshot): MatchResult {
+  const ctx = buildContext(snapshot);
+  const proposals = finalize(ctx, [...allSubstitutions(ctx), ...mutualisations(ctx)]);
+  return { proposals, insights: computeInsights(ctx, proposals) };
+}
+
+export interface IncrementalOptions {
+  /**
+   * The flows the companies had before the change (any flows of other
+   * companies are ignored). When given, only the resource groups these
+   * companies have a flow in, before or after the change, are re-clustered.
+   * When absent, every mutualisation group is re-clustered: a company that
+   * left a group changes that group's clusters too, and the engine cannot
+   * know which groups it left from the new snapshot alone.
+   */
+  previousFlows?: readonly SnapshotFlow[];
+}
+
+/** What a stored proposal must carry for `affects` (what the worker keeps in the database). */
+export type StoredProposal = Pick<Proposal, 'type' | 'resourceCode' | 'theme' | 'participants'>;
+
+/**
+ * Rematches what the given companies touch: substitutions where one of them
+ * supplies or receives, and the whole clusters of every resource group they
+ * have a flow in. `affects` tells which stored proposals this run answers
+ * for: the caller marks stale those it did not propose again.
+ *
+ * Property (tested): if S_before and S_after differ only in the flows of X,
+ * runMatching(S_after) = (runMatching(S_before) − affects) ∪ runIncremental(S_after, X).
+ */
+export function runIncremental(
+  snapshot: Snapshot,
+  companyIds: readonly string[],
+  options: IncrementalOptions = {},
+): { proposals: Proposal[]; affects: (p: StoredProposal) => boolean } {
+  const ctx = buildContext(snapshot);
+  const ids = new Set(companyIds);
+  let groups: Set<string> | undefined;
+  if (options.previousFlows) {
+    groups = new Set();
+    const touched = [...snapshot.flows, ...options.previousFlows];
+    for (const f of touched) {
+      if (!ids.has(f.companyId)) continue;
+      for (const g of groupsOfFlow(f)) groups.add(g.id);
+    }
+  }
+  const proposals = finalize(ctx, [...substitutionsOf(ctx, ids), ...mutualisations(ctx, groups)]);
+  const involves = (p: StoredProposal) => p.participants.some((x) => ids.has(x.companyId));
+  const affects = (p: StoredProposal) =>
+    p.type === 'substitution'
+      ? involves(p)
+      : groups === undefined || groups.has(proposalGroupId(p)) || involves(p);
+  return { proposals, affects };
+}

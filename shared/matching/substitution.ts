@@ -1,0 +1,460 @@
+// Substitution: one company's output or waste feeds another's input or need.
+//
+// The per-pair semantics (candidates, hazard, quality, units, coverage,
+// distance, regularity, score, best candidate) live in `evaluatePair`, shared
+// by the indexed search below and by the naive all-pairs implementation
+// (naive.ts): the two differ only in how pairs are enumerated, which is what
+// the benchmark and the tests compare.
+import { matchesResource, type Rule } from '../knowledge/rules.ts';
+import { byId, isDemand, isSupply, resourceLabel, unitOf, type Context } from './context.ts';
+import { de, frNumber, frQuantity, lcFirst, round } from './format.ts';
+import { substitutionGains } from './gains.ts';
+import { buildPointIndex, distanceKm, hasLocation, itemsAround, type PointIndex } from './geo.ts';
+import { proposalKey } from './keys.ts';
+import type { Proposal, SnapshotCompany, SnapshotFlow } from './types.ts';
+
+/** Fallback distance bound of an exact match when the category has none in the params. */
+export const DEFAULT_EXACT_MAX_DISTANCE_KM = 30;
+/** Distance factor when a location is missing and the pair is allowed by a shared zone. */
+export const UNKNOWN_DISTANCE_FACTOR = 0.9;
+/** Coverage assumed when quantities are missing or not comparable. */
+export const UNKNOWN_COVERAGE = 0.5;
+/** Quality factor per optional condition the flow does not state. */
+export const UNSTATED_QUALITY_FACTOR = 0.85;
+/** Regularity factor when either flow is a one-off stock. */
+export const ONE_OFF_REGULARITY = 0.6;
+
+/** One way a supply may feed a demand: an exact match (rule null) or a rule. */
+export interface Candidate {
+  rule: Rule | null;
+  confidence: number;
+  maxDistanceKm: number;
+}
+
+export function exactCandidate(ctx: Context, code: string, category: string): Candidate {
+  const cat = ctx.resources.get(code)?.category ?? category;
+  return {
+    rule: null,
+    confidence: ctx.params.exactMatchConfidence,
+    maxDistanceKm: ctx.params.exactMatchMaxDistanceKm[cat] ?? DEFAULT_EXACT_MAX_DISTANCE_KM,
+  };
+}
+
+export function ruleCandidate(rule: Rule): Candidate {
+  return { rule, confidence: rule.confidence, maxDistanceKm: rule.maxDistanceKm };
+}
+
+/**
+ * Whether two companies may exchange, and at which distance: both located →
+ * haversine (supply first); otherwise only inside the same non-null zone, with
+ * an unknown distance. `undefined` = not allowed.
+ */
+export function pairDistance(
+  supplier: SnapshotCompany,
+  receiver: SnapshotCompany,
+): number | null | undefined {
+  if (hasLocation(supplier) && hasLocation(receiver)) return distanceKm(supplier, receiver);
+  if (supplier.zoneId !== null && supplier.zoneId === receiver.zoneId) return null;
+  return undefined;
+}
+
+interface Scored {
+  cand: Candidate;
+  score: number;
+  coverage: number;
+  coverageKnown: boolean;
+  distanceFactor: number;
+  regularity: number;
+  quality: number;
+  notes: string[];
+  sUnit: string | null;
+  dUnit: string | null;
+  supplyInDemand: number | null;
+  quantity: number | null;
+  /** Share of the supply taken by the receiver (1 when the demand is not quantified). */
+  supplyShare: number;
+}
+
+function checkQuality(cand: Candidate, s: SnapshotFlow, d: SnapshotFlow, notes: string[]) {
+  let factor = 1;
+  if (cand.rule === null) return factor;
+  for (const c of cand.rule.conditions.quality) {
+    const flow = c.side === 'supply' ? s : d;
+    const v = flow.quality[c.attribute];
+    if (v === undefined || v === null) {
+      // Unstated: excluded only when the rule says the attribute is required;
+      // otherwise kept with a lower score and a note saying what to check.
+      if (c.optional === false) return null;
+      factor *= UNSTATED_QUALITY_FACTOR;
+      notes.push(`à vérifier : ${c.labelFr}`);
+      continue;
+    }
+    if (c.min !== undefined && !(typeof v === 'number' && v >= c.min)) return null;
+    if (c.max !== undefined && !(typeof v === 'number' && v <= c.max)) return null;
+    if (c.equals !== undefined && v !== c.equals) return null;
+  }
+  return factor;
+}
+
+function scoreCandidate(
+  ctx: Context,
+  s: SnapshotFlow,
+  d: SnapshotFlow,
+  cand: Candidate,
+  distance: number | null,
+): Scored | null {
+  if (distance !== null && distance > cand.maxDistanceKm) return null;
+  // A hazardous supply goes only to a receiver that declares the authorisation;
+  // exact matches have no rule to waive it, so they always require it.
+  if (
+    s.hazardous &&
+    (cand.rule === null || cand.rule.conditions.hazardousRequiresAuthorisation) &&
+    d.quality.authorisedHazardous !== true
+  ) {
+    return null;
+  }
+  const notes: string[] = [];
+  const quality = checkQuality(cand, s, d, notes);
+  if (quality === null) return null;
+  if (s.hazardous) notes.push('déchet dangereux : le receveur déclare être autorisé');
+
+  // Units: quantities are canonical; a rule's conversion turns supply units into
+  // demand units (only when it is the conversion between these two units).
+  const sUnit = unitOf(ctx, s);
+  const dUnit = unitOf(ctx, d);
+  const conv = cand.rule?.conversion;
+  let supplyInDemand: number | null = null;
+  if (s.quantityPerYear !== null) {
+    if (conv && sUnit !== null && dUnit !== null && conv.unit === `${dUnit}/${sUnit}`) {
+      supplyInDemand = s.quantityPerYear * conv.factor;
+      notes.push(`conversion : ${conv.labelFr} (× ${frNumber(conv.factor, 4)} ${conv.unit})`);
+    } else if (sUnit !== null && sUnit === dUnit) {
+      supplyInDemand = s.quantityPerYear;
+    } else {
+      notes.push(
+        `unités non comparables (${sUnit ?? '?'} / ${dUnit ?? '?'}) : couverture estimée à 50 %`,
+      );
+    }
+  }
+  // Coverage: how much of the receiver's need the supply meets (a small
+  // supply for a big need is a weak synergy); unknown quantities count 0.5,
+  // neither hiding the pair nor ranking it with the quantified ones.
+  const dq = d.quantityPerYear;
+  let coverage: number;
+  let coverageKnown = false;
+  let quantity: number | null;
+  let supplyShare = 1;
+  if (supplyInDemand !== null && dq !== null && dq > 0) {
+    quantity = Math.min(supplyInDemand, dq);
+    coverage = quantity / dq;
+    coverageKnown = true;
+    if (supplyInDemand > 0) supplyShare = quantity / supplyInDemand;
+  } else {
+    coverage = UNKNOWN_COVERAGE;
+    quantity = supplyInDemand ?? dq;
+    if (s.quantityPerYear === null || dq === null || dq <= 0) {
+      notes.push('quantités non renseignées : couverture estimée à 50 %');
+    }
+  }
+
+  // Distance: linear from 1 next door to 0.5 at the bound (beyond: no pair);
+  // unknown within a shared zone, 0.9 (a zone is a few km across).
+  let distanceFactor: number;
+  if (distance === null) {
+    distanceFactor = UNKNOWN_DISTANCE_FACTOR;
+    notes.push('localisation manquante : même zone, distance inconnue (facteur 0,9)');
+  } else {
+    distanceFactor = 1 - 0.5 * (distance / cand.maxDistanceKm);
+  }
+  // A one-off stock feeds a recurring need once: worth less than a steady flow.
+  const oneOff = s.period === 'one_off' || d.period === 'one_off';
+  const regularity = oneOff ? ONE_OFF_REGULARITY : 1;
+  if (oneOff) notes.push('flux ponctuel : régularité 0,6');
+
+  const score = round(cand.confidence * coverage * distanceFactor * regularity * quality, 4);
+  if (score < ctx.params.minScore) return null;
+  return {
+    cand,
+    score,
+    coverage,
+    coverageKnown,
+    distanceFactor,
+    regularity,
+    quality,
+    notes,
+    sUnit,
+    dUnit,
+    supplyInDemand,
+    quantity,
+    supplyShare,
+  };
+}
+
+/** Best first: higher score, then the exact match, then the lower rule id. */
+function better(a: Scored, b: Scored): boolean {
+  if (a.score !== b.score) return a.score > b.score;
+  const ra = a.cand.rule?.id ?? '';
+  const rb = b.cand.rule?.id ?? '';
+  return ra < rb;
+}
+
+function who(c: SnapshotCompany, fallback: string): string {
+  const sector = c.sectorLabel.trim() || fallback;
+  return c.zoneName ? `${sector} (${c.zoneName})` : sector;
+}
+
+function explain(
+  ctx: Context,
+  s: SnapshotFlow,
+  cs: SnapshotCompany,
+  cd: SnapshotCompany,
+  best: Scored,
+  distance: number | null,
+): string {
+  const label = lcFirst(resourceLabel(ctx, s.resourceCode));
+  const what =
+    best.quantity !== null && best.quantity > 0
+      ? `${frQuantity(best.quantity, best.dUnit)} ${de(label)}`
+      : `des flux ${de(label)}`;
+  const where =
+    distance === null ? 'dans la même zone (distance non connue)' : `à ${frNumber(distance, 1)} km`;
+  const why = best.cand.rule
+    ? `règle « ${best.cand.rule.labelFr} »`
+    : 'même ressource des deux côtés';
+  return (
+    `${who(cs, 'Une entreprise')} peut fournir ${what} à une entreprise « ${who(cd, 'secteur non renseigné')} » ` +
+    `${where} — ${why} (confiance ${frNumber(best.cand.confidence, 2)})`
+  );
+}
+
+/**
+ * Scores every candidate for one (supply flow, demand flow) pair and builds the
+ * proposal of the best one, or null. The caller guarantees that the companies
+ * differ and that `distance` comes from `pairDistance` (or equals it).
+ */
+export function evaluatePair(
+  ctx: Context,
+  s: SnapshotFlow,
+  d: SnapshotFlow,
+  cs: SnapshotCompany,
+  cd: SnapshotCompany,
+  candidates: readonly Candidate[],
+  distance: number | null,
+): Proposal | null {
+  let best: Scored | null = null;
+  for (const cand of candidates) {
+    const sc = scoreCandidate(ctx, s, d, cand, distance);
+    if (sc && (best === null || better(sc, best))) best = sc;
+  }
+  if (best === null) return null;
+  const rule = best.cand.rule;
+  const exchangedSupply = s.quantityPerYear === null ? null : s.quantityPerYear * best.supplyShare;
+  return {
+    key: proposalKey('substitution', s.resourceCode, [s.id, d.id]),
+    type: 'substitution',
+    resourceCode: s.resourceCode,
+    ruleId: rule?.id ?? null,
+    score: best.score,
+    breakdown: {
+      confidence: round(best.cand.confidence, 4),
+      coverage: round(best.coverage, 4),
+      distance: round(best.distanceFactor, 4),
+      regularity: best.regularity,
+      quality: round(best.quality, 4),
+      notes: best.notes,
+    },
+    explanationFr: explain(ctx, s, cs, cd, best, distance),
+    participants: [
+      { role: 'supplier', companyId: s.companyId, flowId: s.id },
+      { role: 'receiver', companyId: d.companyId, flowId: d.id },
+    ],
+    distanceKm: distance === null ? null : round(distance, 3),
+    quantityPerYear: best.quantity === null ? null : round(best.quantity, 6),
+    unit: best.dUnit,
+    theme: null,
+    gains: substitutionGains(ctx, {
+      supply: s,
+      demand: d,
+      rule,
+      distanceKm: distance,
+      sUnit: best.sUnit,
+      dUnit: best.dUnit,
+      coverage: best.coverage,
+      coverageKnown: best.coverageKnown,
+      supplyShare: best.supplyShare,
+      shareKnown: best.coverageKnown,
+      exchangedSupply,
+      exchangedDemand: best.quantity,
+    }),
+  };
+}
+
+// ------------------------------------------------------------ indexed search
+
+interface DemandEntry {
+  flow: SnapshotFlow;
+  company: SnapshotCompany;
+}
+
+/** Demand flows indexed by resource code, in space (located) and by zone. */
+export interface DemandIndex {
+  codes: string[];
+  located: Map<string, PointIndex<DemandEntry>>;
+  /** `${zoneId}|${code}` → demand flows whose company has no location. */
+  unlocatedByZone: Map<string, DemandEntry[]>;
+  /** `${zoneId}|${code}` → all demand flows of the zone (for unlocated suppliers). */
+  allByZone: Map<string, DemandEntry[]>;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+export function buildDemandIndex(ctx: Context, flows: readonly SnapshotFlow[]): DemandIndex {
+  const locatedLists = new Map<string, DemandEntry[]>();
+  const unlocatedByZone = new Map<string, DemandEntry[]>();
+  const allByZone = new Map<string, DemandEntry[]>();
+  const codes = new Set<string>();
+  for (const flow of [...flows].sort(byId)) {
+    if (!isDemand(flow)) continue;
+    const company = ctx.companies.get(flow.companyId);
+    if (!company) continue;
+    codes.add(flow.resourceCode);
+    const e = { flow, company };
+    if (hasLocation(company)) push(locatedLists, flow.resourceCode, e);
+    if (company.zoneId !== null) {
+      const zk = `${company.zoneId}|${flow.resourceCode}`;
+      push(allByZone, zk, e);
+      if (!hasLocation(company)) push(unlocatedByZone, zk, e);
+    }
+  }
+  const located = new Map<string, PointIndex<DemandEntry>>();
+  for (const [code, list] of locatedLists) {
+    located.set(
+      code,
+      buildPointIndex(list, (e) => e.company as { lon: number; lat: number }),
+    );
+  }
+  return { codes: [...codes].sort(), located, unlocatedByZone, allByZone };
+}
+
+interface CodeCandidates {
+  demandCode: string;
+  candidates: Candidate[];
+  maxDistanceKm: number;
+}
+
+/**
+ * For a supply code, the demand codes (among those present) it may feed, with
+ * their candidates. Each rule's demand codes are computed once over the codes
+ * present, each supply code's list once per run.
+ */
+export class CandidateTable {
+  private readonly ruleDemandCodes = new Map<Rule, string[]>();
+  private readonly cache = new Map<string, CodeCandidates[]>();
+  private readonly present: Set<string>;
+
+  constructor(
+    private readonly ctx: Context,
+    demandCodes: readonly string[],
+  ) {
+    this.present = new Set(demandCodes);
+    for (const rule of ctx.snapshot.rules) {
+      this.ruleDemandCodes.set(
+        rule,
+        demandCodes.filter((c) => matchesResource(rule.demand, c)),
+      );
+    }
+  }
+
+  get(supplyCode: string, category: string): CodeCandidates[] {
+    const hit = this.cache.get(supplyCode);
+    if (hit) return hit;
+    const byCode = new Map<string, Candidate[]>();
+    if (this.present.has(supplyCode)) {
+      byCode.set(supplyCode, [exactCandidate(this.ctx, supplyCode, category)]);
+    }
+    for (const rule of this.ctx.snapshot.rules) {
+      if (!matchesResource(rule.supply, supplyCode)) continue;
+      for (const dc of this.ruleDemandCodes.get(rule) ?? []) push(byCode, dc, ruleCandidate(rule));
+    }
+    const list = [...byCode.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([demandCode, candidates]) => ({
+        demandCode,
+        candidates,
+        maxDistanceKm: Math.max(...candidates.map((c) => c.maxDistanceKm)),
+      }));
+    this.cache.set(supplyCode, list);
+    return list;
+  }
+}
+
+/**
+ * Proposals of the given supply flows against an index of demand flows: the
+ * spatial index bounds each search by the largest distance of the candidates
+ * for that demand code; unlocated pairs are found through the zone lists.
+ */
+export function searchSupplies(
+  ctx: Context,
+  supplies: readonly SnapshotFlow[],
+  index: DemandIndex,
+  out: Proposal[],
+): void {
+  const table = new CandidateTable(ctx, index.codes);
+  for (const s of supplies) {
+    if (!isSupply(s)) continue;
+    const cs = ctx.companies.get(s.companyId);
+    if (!cs) continue;
+    const codeCands = table.get(s.resourceCode, s.category);
+    if (codeCands.length === 0) continue;
+    const located = hasLocation(cs);
+    for (const { demandCode, candidates, maxDistanceKm } of codeCands) {
+      if (located) {
+        const idx = index.located.get(demandCode);
+        if (idx) {
+          for (const e of itemsAround(idx, cs.lon, cs.lat, maxDistanceKm)) {
+            if (e.company.id === cs.id) continue;
+            const dist = distanceKm(cs, e.company as { lon: number; lat: number });
+            const p = evaluatePair(ctx, s, e.flow, cs, e.company, candidates, dist);
+            if (p) out.push(p);
+          }
+        }
+      }
+      if (cs.zoneId === null) continue;
+      const zoneList = (located ? index.unlocatedByZone : index.allByZone).get(
+        `${cs.zoneId}|${demandCode}`,
+      );
+      for (const e of zoneList ?? []) {
+        if (e.company.id === cs.id) continue;
+        const p = evaluatePair(ctx, s, e.flow, cs, e.company, candidates, null);
+        if (p) out.push(p);
+      }
+    }
+  }
+}
+
+/** All substitutions of the snapshot. */
+export function allSubstitutions(ctx: Context): Proposal[] {
+  const flows = [...ctx.snapshot.flows].sort(byId);
+  const out: Proposal[] = [];
+  searchSupplies(ctx, flows.filter(isSupply), buildDemandIndex(ctx, flows), out);
+  return out;
+}
+
+/**
+ * Substitutions where the supplier or the receiver is one of `companyIds`:
+ * their supplies against every demand, then every other supply against their
+ * demands (so no pair is computed twice).
+ */
+export function substitutionsOf(ctx: Context, companyIds: ReadonlySet<string>): Proposal[] {
+  const flows = [...ctx.snapshot.flows].sort(byId);
+  const out: Proposal[] = [];
+  const mine = flows.filter((f) => companyIds.has(f.companyId));
+  searchSupplies(ctx, mine.filter(isSupply), buildDemandIndex(ctx, flows), out);
+  const others = flows.filter((f) => isSupply(f) && !companyIds.has(f.companyId));
+  searchSupplies(ctx, others, buildDemandIndex(ctx, mine), out);
+  return out;
+}
