@@ -19,11 +19,12 @@ export async function findFirstCompany(db: Executor, territoryId: string) {
     .executeTakeFirst();
 }
 
-export async function topSynergies(db: Executor, territoryId: string, limit: number) {
+export async function topSynergies(db: Executor, territoryId: string, type: string, limit: number) {
   return db
     .selectFrom('synergy')
     .select(['type', 'score', 'explanation_fr'])
     .where('territory_id', '=', territoryId)
+    .where('type', '=', type)
     .where('stale', '=', false)
     .orderBy('score', 'desc')
     .orderBy('id')

@@ -165,7 +165,10 @@ export async function matchDemo(
   return {
     runId,
     counts: result.skipped ? null : result.counts,
-    top: await topSynergies(db, territoryId, 8),
+    top: [
+      ...(await topSynergies(db, territoryId, 'substitution', 6)),
+      ...(await topSynergies(db, territoryId, 'mutualisation', 4)),
+    ],
   };
 }
 

@@ -62,6 +62,40 @@ export function factorRole(key: string): FactorRole | null {
   return null;
 }
 
+/**
+ * A waste avoids ONE disposal route, not all of those a rule lists: keep the
+ * disposal factor of the rule's `avoidedRoute` (an `_eol` average when given),
+ * or else the lowest listed one (conservative), and say which.
+ */
+function keysToApply(
+  ctx: Context,
+  gain: { emissionFactors: string[]; avoidedRoute: string },
+  assumptions: string[],
+): string[] {
+  const disposal = gain.emissionFactors.filter(
+    (k) => factorRole(k) === 'disposal' && ctx.factors.has(k),
+  );
+  if (disposal.length <= 1) return gain.emissionFactors;
+  const suffix = gain.avoidedRoute.startsWith('incineration')
+    ? '_incineration'
+    : `_${gain.avoidedRoute}`;
+  const chosen =
+    disposal.find((k) => k.endsWith(suffix)) ??
+    disposal.find((k) => k.endsWith('_eol')) ??
+    [...disposal].sort(
+      (a, b) => ctx.factors.get(a)!.value - ctx.factors.get(b)!.value || (a < b ? -1 : 1),
+    )[0]!;
+  const dropped = disposal.filter((k) => k !== chosen);
+  assumptions.push(
+    `Filière d'élimination évitée retenue : « ${chosen} » (${
+      chosen.endsWith(suffix)
+        ? `filière de la règle : ${gain.avoidedRoute}`
+        : 'la plus basse des filières citées, par prudence'
+    }) ; non cumulée avec ${dropped.map((k) => `« ${k} »`).join(', ')}.`,
+  );
+  return gain.emissionFactors.filter((k) => !dropped.includes(k));
+}
+
 const MASS_UNIT = /^kgCO2e?\/kg$/;
 const ENERGY_UNIT = /^kgCO2e?\/kWh/;
 
@@ -90,7 +124,7 @@ function carbon(ctx: Context, x: ExchangeFacts, factors: GainFactorUse[], assump
   const tonnes = x.sUnit === 't' ? x.exchangedSupply : null;
   let net = 0;
   let credits = 0;
-  for (const key of rule.gain.emissionFactors) {
+  for (const key of keysToApply(ctx, rule.gain, assumptions)) {
     const f = ctx.factors.get(key);
     if (!f) {
       assumptions.push(`Facteur « ${key} » absent de la base des facteurs : ignoré.`);

@@ -24,6 +24,8 @@ export const UNSTATED_QUALITY_FACTOR = 0.85;
 /** Regularity factor when either flow is a one-off stock. */
 export const ONE_OFF_REGULARITY = 0.6;
 
+const round4 = (n: number) => Math.round(n * 1e4) / 1e4;
+
 /** One way a supply may feed a demand: an exact match (rule null) or a rule. */
 export interface Candidate {
   rule: Rule | null;
@@ -31,11 +33,22 @@ export interface Candidate {
   maxDistanceKm: number;
 }
 
+/**
+ * An exact match on a waste code is strong evidence (a recycler declares the
+ * waste it takes as its input). On a product, energy or service it is often
+ * plain trade between neighbours rather than a symbiosis, so it ranks below
+ * the exchanges documented by sourced rules.
+ */
+export const NON_WASTE_EXACT_FACTOR = 0.75;
+
 export function exactCandidate(ctx: Context, code: string, category: string): Candidate {
   const cat = ctx.resources.get(code)?.category ?? category;
   return {
     rule: null,
-    confidence: ctx.params.exactMatchConfidence,
+    confidence:
+      cat === 'waste'
+        ? ctx.params.exactMatchConfidence
+        : round4(ctx.params.exactMatchConfidence * NON_WASTE_EXACT_FACTOR),
     maxDistanceKm: ctx.params.exactMatchMaxDistanceKm[cat] ?? DEFAULT_EXACT_MAX_DISTANCE_KM,
   };
 }

@@ -182,6 +182,13 @@ export const FACTORS: EmissionFactor[] = [
   },
   { key: 'steel_virgin', label: 'Steel, new', value: 2.21, unit: 'kgCO2e/kg', source: NGC },
   {
+    key: 'cardboard_incineration',
+    label: 'Cardboard incineration',
+    value: 0.05,
+    unit: 'kgCO2e/kg',
+    source: NGC,
+  },
+  {
     key: 'natural_gas_fr_pcs',
     label: 'Natural gas',
     value: 0.215,

@@ -56,6 +56,14 @@ describe('gains of a substitution', () => {
     expect(one(s).gains.tonnesDivertedPerYear).toBeNull();
   });
 
+  it('tCO2e: one disposal route is avoided, not the sum of those a rule lists', () => {
+    const both = one(cardboard(['cardboard_landfill', 'cardboard_incineration'], 100, 100)).gains;
+    const landfillOnly = one(cardboard(['cardboard_landfill'], 100, 100)).gains;
+    expect(both.tco2eAvoidedPerYear).toBe(landfillOnly.tco2eAvoidedPerYear);
+    expect(both.factors.map((f) => f.key)).not.toContain('cardboard_incineration');
+    expect(both.assumptions.join(' ')).toMatch(/non cumulée avec « cardboard_incineration »/);
+  });
+
   it('tCO2e: landfill credit minus transport, hand-computed', () => {
     const g = one(cardboard(['cardboard_landfill'], 100, 100)).gains;
     const d = km(A, B);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runMatching } from '../../../shared/matching/engine.ts';
+import { NON_WASTE_EXACT_FACTOR } from '../../../shared/matching/substitution.ts';
 import { proposalKey } from '../../../shared/matching/keys.ts';
 import type { Proposal, Snapshot } from '../../../shared/matching/types.ts';
 import { company, flow, km, northOf, rule, snapshot } from './fixtures.ts';
@@ -391,5 +392,28 @@ describe('substitution: one proposal per pair, rejections', () => {
   it('never proposes a rejected key again', () => {
     const key = only(s).key;
     expect(subs({ ...s, rejectedKeys: [key] })).toEqual([]);
+  });
+});
+
+describe('exact-match confidence', () => {
+  it('is full on a waste code and lower on a product, which is often plain trade', () => {
+    const A = company('A');
+    const B = northOf('B', 1);
+    const s = snapshot({
+      companies: [A, B],
+      flows: [
+        flow('A', 'waste', '150101', 10),
+        flow('B', 'input', '150101', 10),
+        flow('A', 'output', 'LOG.PAL.BROKEN', 100),
+        flow('B', 'input', 'LOG.PAL.BROKEN', 100),
+      ],
+    });
+    const byCode = Object.fromEntries(
+      runMatching(s)
+        .proposals.filter((p) => p.type === 'substitution')
+        .map((p) => [p.resourceCode, p.breakdown.confidence]),
+    );
+    expect(byCode['150101']).toBe(0.85);
+    expect(byCode['LOG.PAL.BROKEN']).toBeCloseTo(0.85 * NON_WASTE_EXACT_FACTOR, 4);
   });
 });
