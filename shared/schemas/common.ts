@@ -41,6 +41,13 @@ export const Problem = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
+/** The problem+json responses a route documents: `...problems(400, 401, 404)`. */
+export function problems<const C extends readonly number[]>(
+  ...codes: C
+): Record<C[number], typeof Problem> {
+  return Object.fromEntries(codes.map((c) => [c, Problem])) as Record<C[number], typeof Problem>;
+}
+
 // ---------------------------------------------------------------- GeoJSON
 // Structure is checked here; topology (self-intersection, ring orientation
 // problems) is checked by PostGIS ST_IsValid, which answers 422 with the reason.

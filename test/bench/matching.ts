@@ -14,7 +14,8 @@
 //
 // Sizes (env): BENCH_PAIRWISE_COMPANIES (1250, ≈10k flows), BENCH_COMPANIES
 // (100000, ≈1M flows), BENCH_INCREMENTAL_SAMPLES (50), BENCH_E2E_REMATCHES (2),
-// BENCH_RUN_TIMEOUT_S (600: the full run is killed and reported beyond),
+// BENCH_INCREMENTAL_BUDGET_S (180: no new sample after that),
+// BENCH_RUN_TIMEOUT_S (300: a child process is killed and reported beyond),
 // BENCH_SEED. On a 2-core machine the national scale takes minutes: data
 // generation and loading alone take about a minute per 100k companies.
 import { spawn } from 'node:child_process';
@@ -52,8 +53,9 @@ const env = (name: string, fallback: number) => {
 const PAIRWISE_COMPANIES = env('BENCH_PAIRWISE_COMPANIES', 1250);
 const COMPANIES = env('BENCH_COMPANIES', 100_000);
 const INCREMENTAL_SAMPLES = env('BENCH_INCREMENTAL_SAMPLES', 50);
+const INCREMENTAL_BUDGET_S = env('BENCH_INCREMENTAL_BUDGET_S', 180);
 const E2E_REMATCHES = env('BENCH_E2E_REMATCHES', 2);
-const RUN_TIMEOUT_S = env('BENCH_RUN_TIMEOUT_S', 600);
+const RUN_TIMEOUT_S = env('BENCH_RUN_TIMEOUT_S', 300);
 const SEED = env('BENCH_SEED', 20240601);
 
 const INCREMENTAL_TARGET_MS = 250;
@@ -376,7 +378,10 @@ async function childIncremental(db: Database, territoryId: string, samples: numb
   });
   if (n === 0) return;
   runIncremental(s, [sample[0]!]); // warm-up
+  const t0 = performance.now();
   for (const id of sample) {
+    // A time budget, so that a slow engine still gives figures (on fewer samples).
+    if (performance.now() - t0 > INCREMENTAL_BUDGET_S * 1000) break;
     const [r, worker] = time(() => runIncremental(s, [id]));
     const scoped = time(() => runIncremental(s, [id], { previousFlows: flowsOf.get(id) ?? [] }))[1];
     emit('incremental', { worker, scoped, proposals: r.proposals.length });

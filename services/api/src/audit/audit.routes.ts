@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AuditEntry } from '../../../../shared/schemas/auth.ts';
-import { PageQuery, Problem, TerritoryParams, page } from '../../../../shared/schemas/common.ts';
-import { requireOfficerOf } from '../auth/access.ts';
+import { PageQuery, TerritoryParams, page, problems } from '../../../../shared/schemas/common.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
 import { contextOf } from '../http/transaction.ts';
-import { getVisibleTerritory } from '../territories/territories.service.ts';
+import { requireTerritoryOfficer } from '../territories/territories.service.ts';
 import { listAudit } from './audit.repo.ts';
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -22,13 +21,12 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           entity: z.string().max(40).optional(),
           entityId: z.string().max(100).optional(),
         }),
-        response: { 200: page(AuditEntry), 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: page(AuditEntry), ...problems(400, 401, 403, 404) },
       },
     },
     async (req) => {
       const ctx = contextOf(req);
-      await getVisibleTerritory(db, ctx, req.params.territoryId);
-      requireOfficerOf(ctx.principal, req.params.territoryId);
+      await requireTerritoryOfficer(db, ctx, req.params.territoryId);
       const after = decodeCursor<[number]>(req.query.cursor, 1);
       const rows = await listAudit(db, {
         territoryId: req.params.territoryId,

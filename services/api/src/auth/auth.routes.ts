@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LoginBody, LoginResult, Me } from '../../../../shared/schemas/auth.ts';
-import { Problem } from '../../../../shared/schemas/common.ts';
+import { problems } from '../../../../shared/schemas/common.ts';
 import { bearerOf } from '../http/authenticate.ts';
 import { contextOf } from '../http/transaction.ts';
 import { login, logout, toMe } from './auth.service.ts';
@@ -17,7 +17,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['auth'],
         security: [],
         body: LoginBody,
-        response: { 200: LoginResult, 400: Problem, 401: Problem },
+        response: { 200: LoginResult, ...problems(400, 401) },
       },
     },
     async (req) => {
@@ -33,7 +33,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'logout',
         summary: 'Se déconnecter : révoque le jeton utilisé',
         tags: ['auth'],
-        response: { 204: z.null(), 401: Problem },
+        response: { 204: z.null(), ...problems(401) },
       },
     },
     async (req, reply) => {
@@ -50,7 +50,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getMe',
         summary: 'Qui suis-je : rôle, territoires, entreprise',
         tags: ['auth'],
-        response: { 200: Me, 401: Problem },
+        response: { 200: Me, ...problems(401) },
       },
     },
     async (req) => toMe(contextOf(req).principal),

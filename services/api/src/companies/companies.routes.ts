@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams, Problem, TerritoryParams, page } from '../../../../shared/schemas/common.ts';
+import { IdParams, TerritoryParams, page, problems } from '../../../../shared/schemas/common.ts';
 import {
   Company,
   CompanyCreate,
@@ -21,7 +21,7 @@ export const companiesRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['companies'],
         params: TerritoryParams,
         querystring: CompanyListQuery,
-        response: { 200: page(Company), 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: page(Company), ...problems(400, 401, 403, 404) },
       },
     },
     async (req) => service.listCompanies(db, contextOf(req), req.params.territoryId, req.query),
@@ -38,12 +38,7 @@ export const companiesRoutes: FastifyPluginAsyncZod = async (app) => {
         body: CompanyCreate,
         response: {
           201: Company,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          409: Problem,
-          422: Problem,
+          ...problems(400, 401, 403, 404, 409, 422),
         },
       },
     },
@@ -61,7 +56,7 @@ export const companiesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Une entreprise',
         tags: ['companies'],
         params: IdParams,
-        response: { 200: Company, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: Company, ...problems(401, 403, 404) },
       },
     },
     async (req) =>
@@ -79,12 +74,7 @@ export const companiesRoutes: FastifyPluginAsyncZod = async (app) => {
         body: CompanyUpdate,
         response: {
           200: Company,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          409: Problem,
-          422: Problem,
+          ...problems(400, 401, 403, 404, 409, 422),
         },
       },
     },

@@ -9,10 +9,13 @@ import type {
 } from '../../../../shared/schemas/companies.ts';
 import type { Executor } from '../../../core/src/db/database.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
-import { requireCompanyReader, requireOfficerOf, requireTerritoryReader } from '../auth/access.ts';
+import { requireCompanyReader, requireOfficerOf } from '../auth/access.ts';
 import type { RequestContext } from '../auth/principal.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
-import { getVisibleTerritory } from '../territories/territories.service.ts';
+import {
+  requireTerritoryOfficer,
+  requireTerritoryReaderOf,
+} from '../territories/territories.service.ts';
 import * as repo from './companies.repo.ts';
 
 type Row = NonNullable<Awaited<ReturnType<typeof repo.findCompany>>>;
@@ -83,8 +86,7 @@ export async function createCompany(
   territoryId: string,
   input: z.infer<typeof CompanyCreate>,
 ) {
-  await getVisibleTerritory(db, ctx, territoryId);
-  requireOfficerOf(ctx.principal, territoryId);
+  await requireTerritoryOfficer(db, ctx, territoryId);
   await checkIdentity(db, territoryId, input);
   const id = await repo.insertCompany(
     db,
@@ -156,8 +158,7 @@ export async function listCompanies(
   territoryId: string,
   q: z.infer<typeof CompanyListQuery>,
 ) {
-  await getVisibleTerritory(db, ctx, territoryId);
-  requireTerritoryReader(ctx.principal, territoryId);
+  await requireTerritoryReaderOf(db, ctx, territoryId);
   const after = decodeCursor<[string, string]>(q.cursor, 2);
   const rows = await repo.listCompanies(db, {
     territoryId,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IdParams, Problem } from '../../../../shared/schemas/common.ts';
+import { IdParams, problems } from '../../../../shared/schemas/common.ts';
 import {
   Diagnostic,
   DiagnosticSummary,
@@ -30,9 +30,7 @@ export const diagnosticsRoutes: FastifyPluginAsyncZod = async (app) => {
         params: IdParams,
         response: {
           200: z.object({ items: z.array(DiagnosticSummary) }),
-          401: Problem,
-          403: Problem,
-          404: Problem,
+          ...problems(401, 403, 404),
         },
       },
     },
@@ -53,11 +51,7 @@ export const diagnosticsRoutes: FastifyPluginAsyncZod = async (app) => {
         body: DiagnosticWrite,
         response: {
           201: Diagnostic,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          422: Problem,
+          ...problems(400, 401, 403, 404, 422),
         },
       },
     },
@@ -80,7 +74,7 @@ export const diagnosticsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Un diagnostic et ses flux (ETag pour If-Match)',
         tags: ['diagnostics'],
         params: IdParams,
-        response: { 200: Diagnostic, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: Diagnostic, ...problems(401, 403, 404) },
       },
     },
     async (req, reply) => {
@@ -104,14 +98,7 @@ export const diagnosticsRoutes: FastifyPluginAsyncZod = async (app) => {
         body: DiagnosticWrite,
         response: {
           200: Diagnostic,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          409: Problem,
-          412: Problem,
-          422: Problem,
-          428: Problem,
+          ...problems(400, 401, 403, 404, 409, 412, 422, 428),
         },
       },
     },
@@ -142,11 +129,7 @@ export const diagnosticsRoutes: FastifyPluginAsyncZod = async (app) => {
         headers: IfMatchHeaders,
         response: {
           200: Diagnostic,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          409: Problem,
-          412: Problem,
+          ...problems(401, 403, 404, 409, 412),
         },
       },
     },
@@ -167,7 +150,7 @@ export const diagnosticsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Supprimer un brouillon',
         tags: ['diagnostics'],
         params: IdParams,
-        response: { 204: z.null(), 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+        response: { 204: z.null(), ...problems(401, 403, 404, 409) },
       },
     },
     async (req, reply) => {

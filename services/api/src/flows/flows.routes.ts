@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Problem, TerritoryParams, page } from '../../../../shared/schemas/common.ts';
+import { TerritoryParams, page, problems } from '../../../../shared/schemas/common.ts';
 import { FlowListItem, FlowListQuery } from '../../../../shared/schemas/flows.ts';
 import { contextOf } from '../http/transaction.ts';
 import * as service from './flows.service.ts';
@@ -18,10 +18,7 @@ export const flowsRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: FlowListQuery,
         response: {
           200: page(FlowListItem),
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
+          ...problems(400, 401, 403, 404),
         },
       },
     },

@@ -1,10 +1,9 @@
 import type { z } from 'zod';
 import type { FlowListQuery } from '../../../../shared/schemas/flows.ts';
 import type { Executor } from '../../../core/src/db/database.ts';
-import { requireTerritoryReader } from '../auth/access.ts';
 import type { RequestContext } from '../auth/principal.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
-import { getVisibleTerritory } from '../territories/territories.service.ts';
+import { requireTerritoryReaderOf } from '../territories/territories.service.ts';
 import { toFlow } from './flows.mapping.ts';
 import * as repo from './flows.repo.ts';
 
@@ -14,8 +13,7 @@ export async function listFlows(
   territoryId: string,
   q: z.infer<typeof FlowListQuery>,
 ) {
-  await getVisibleTerritory(db, ctx, territoryId);
-  requireTerritoryReader(ctx.principal, territoryId);
+  await requireTerritoryReaderOf(db, ctx, territoryId);
   const after = decodeCursor<[string]>(q.cursor, 1);
   let resourceCode: string | undefined;
   let resourcePrefix: string | undefined;

@@ -10,7 +10,7 @@ import { recordAudit } from '../audit/audit.repo.ts';
 import { requireOfficerOf } from '../auth/access.ts';
 import type { RequestContext } from '../auth/principal.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
-import { getVisibleTerritory } from '../territories/territories.service.ts';
+import { requireTerritoryOfficer } from '../territories/territories.service.ts';
 import * as repo from './matching.repo.ts';
 
 type RunRow = NonNullable<Awaited<ReturnType<typeof repo.findRun>>>;
@@ -43,8 +43,7 @@ export async function createRun(
   territoryId: string,
   params: z.infer<typeof MatchRunCreate>,
 ) {
-  await getVisibleTerritory(db, ctx, territoryId);
-  requireOfficerOf(ctx.principal, territoryId);
+  await requireTerritoryOfficer(db, ctx, territoryId);
   const id = await repo.requestMatchRun(db, {
     territoryId,
     trigger: 'manual',
@@ -77,8 +76,7 @@ export async function listRuns(
   territoryId: string,
   q: { limit: number; cursor?: string },
 ) {
-  await getVisibleTerritory(db, ctx, territoryId);
-  requireOfficerOf(ctx.principal, territoryId);
+  await requireTerritoryOfficer(db, ctx, territoryId);
   const rows = await repo.listRuns(
     db,
     territoryId,
@@ -136,8 +134,7 @@ export async function listSynergies(
   territoryId: string,
   q: z.infer<typeof SynergyListQuery>,
 ) {
-  await getVisibleTerritory(db, ctx, territoryId);
-  requireOfficerOf(ctx.principal, territoryId);
+  await requireTerritoryOfficer(db, ctx, territoryId);
   let resourceCode: string | undefined;
   let resourcePrefix: string | undefined;
   if (q.resourceCode) {
@@ -176,8 +173,7 @@ export async function getSynergy(db: Executor, ctx: RequestContext, id: string) 
 }
 
 export async function getInsights(db: Executor, ctx: RequestContext, territoryId: string) {
-  await getVisibleTerritory(db, ctx, territoryId);
-  requireOfficerOf(ctx.principal, territoryId);
+  await requireTerritoryOfficer(db, ctx, territoryId);
   const run = await repo.lastFullRunWithInsights(db, territoryId);
   const insights = (run?.insights ?? { cascades: [], anchors: [], unmatchedResources: [] }) as {
     cascades: { companyIds: string[]; proposalKeys: string[] }[];

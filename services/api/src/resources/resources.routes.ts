@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Problem, page } from '../../../../shared/schemas/common.ts';
+import { page, problems } from '../../../../shared/schemas/common.ts';
 import {
   Naf,
   NafListQuery,
@@ -22,7 +22,7 @@ export const resourcesRoutes: FastifyPluginAsyncZod = async (app) => {
           'Chercher dans le catalogue : libellé FR/EN, synonymes, préfixe de code (déchets : liste européenne)',
         tags: ['resources'],
         querystring: ResourceListQuery,
-        response: { 200: page(Resource), 400: Problem, 401: Problem },
+        response: { 200: page(Resource), ...problems(400, 401) },
       },
     },
     async (req) => service.searchResources(db, req.query),
@@ -36,7 +36,7 @@ export const resourcesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Une ressource du catalogue',
         tags: ['resources'],
         params: z.object({ code: z.string().min(1).max(40) }),
-        response: { 200: Resource, 401: Problem, 404: Problem },
+        response: { 200: Resource, ...problems(401, 404) },
       },
     },
     async (req) => service.getResource(db, req.params.code),
@@ -50,7 +50,7 @@ export const resourcesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Chercher un code NAF rév. 2 par code ou libellé',
         tags: ['resources'],
         querystring: NafListQuery,
-        response: { 200: page(Naf), 400: Problem, 401: Problem },
+        response: { 200: page(Naf), ...problems(400, 401) },
       },
     },
     async (req) => service.searchNaf(db, req.query),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Problem, page } from '../../../../shared/schemas/common.ts';
+import { page, problems } from '../../../../shared/schemas/common.ts';
 import { RuleListQuery, RulePatch, RuleView } from '../../../../shared/schemas/rules.ts';
 import { contextOf, idempotentCreate, inTransaction } from '../http/transaction.ts';
 import * as service from './rules.service.ts';
@@ -29,8 +29,7 @@ export const rulesRoutes: FastifyPluginAsyncZod = async (app) => {
               ),
             activeRules: z.number().int(),
           }),
-          400: Problem,
-          401: Problem,
+          ...problems(400, 401),
         },
       },
     },
@@ -48,7 +47,7 @@ export const rulesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Une règle, ses conditions, son modèle de gain et ses sources',
         tags: ['rules'],
         params: RuleParams,
-        response: { 200: RuleView, 401: Problem, 404: Problem },
+        response: { 200: RuleView, ...problems(401, 404) },
       },
     },
     async (req) => {
@@ -70,11 +69,7 @@ export const rulesRoutes: FastifyPluginAsyncZod = async (app) => {
           .describe('Une règle au format de data/rules/*.yaml (voir docs/knowledge-base.md)'),
         response: {
           201: RuleView,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          409: Problem,
-          422: Problem,
+          ...problems(400, 401, 403, 409, 422),
         },
       },
     },
@@ -93,7 +88,7 @@ export const rulesRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['rules'],
         params: RuleParams,
         body: RulePatch,
-        response: { 200: RuleView, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: RuleView, ...problems(400, 401, 403, 404) },
       },
     },
     async (req) =>

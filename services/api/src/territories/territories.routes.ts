@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams, PageQuery, Problem, page } from '../../../../shared/schemas/common.ts';
+import { IdParams, PageQuery, page, problems } from '../../../../shared/schemas/common.ts';
 import {
   Territory,
   TerritoryCreate,
@@ -19,7 +19,7 @@ export const territoriesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Territoires visibles par le demandeur',
         tags: ['territories'],
         querystring: PageQuery,
-        response: { 200: page(Territory), 400: Problem, 401: Problem },
+        response: { 200: page(Territory), ...problems(400, 401) },
       },
     },
     async (req) => service.listTerritories(db, contextOf(req), req.query),
@@ -33,7 +33,7 @@ export const territoriesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Créer un territoire (administrateur)',
         tags: ['territories'],
         body: TerritoryCreate,
-        response: { 201: Territory, 400: Problem, 401: Problem, 403: Problem, 409: Problem },
+        response: { 201: Territory, ...problems(400, 401, 403, 409) },
       },
     },
     async (req, reply) =>
@@ -50,7 +50,7 @@ export const territoriesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Un territoire',
         tags: ['territories'],
         params: IdParams,
-        response: { 200: Territory, 401: Problem, 404: Problem },
+        response: { 200: Territory, ...problems(401, 404) },
       },
     },
     async (req) =>
@@ -68,11 +68,7 @@ export const territoriesRoutes: FastifyPluginAsyncZod = async (app) => {
         body: TerritoryUpdate,
         response: {
           200: Territory,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          409: Problem,
+          ...problems(400, 401, 403, 404, 409),
         },
       },
     },

@@ -3,7 +3,12 @@ import { AppError, notFound } from '../../../../shared/errors.ts';
 import type { TerritoryCreate, TerritoryUpdate } from '../../../../shared/schemas/territories.ts';
 import type { Executor } from '../../../core/src/db/database.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
-import { requireAdmin, seesTerritory } from '../auth/access.ts';
+import {
+  requireAdmin,
+  requireOfficerOf,
+  requireTerritoryReader,
+  seesTerritory,
+} from '../auth/access.ts';
 import type { RequestContext } from '../auth/principal.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
 import * as repo from './territories.repo.ts';
@@ -24,6 +29,20 @@ export function toTerritory(t: Row) {
 export async function getVisibleTerritory(db: Executor, ctx: RequestContext, id: string) {
   const t = await repo.findTerritory(db, id);
   if (!t || !seesTerritory(ctx.principal, id)) throw notFound('Territoire');
+  return t;
+}
+
+/** The territory, when the caller is one of its officers (or an administrator). */
+export async function requireTerritoryOfficer(db: Executor, ctx: RequestContext, id: string) {
+  const t = await getVisibleTerritory(db, ctx, id);
+  requireOfficerOf(ctx.principal, id);
+  return t;
+}
+
+/** The territory, when the caller may read its detailed (non-aggregated) data. */
+export async function requireTerritoryReaderOf(db: Executor, ctx: RequestContext, id: string) {
+  const t = await getVisibleTerritory(db, ctx, id);
+  requireTerritoryReader(ctx.principal, id);
   return t;
 }
 

@@ -7,7 +7,7 @@ import {
   User,
   UserCreate,
 } from '../../../../shared/schemas/auth.ts';
-import { IdParams, PageQuery, Problem, page } from '../../../../shared/schemas/common.ts';
+import { IdParams, PageQuery, page, problems } from '../../../../shared/schemas/common.ts';
 import { contextOf, idempotentCreate, inTransaction } from '../http/transaction.ts';
 import * as service from './users.service.ts';
 
@@ -25,12 +25,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
         body: UserCreate,
         response: {
           201: User,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          409: Problem,
-          422: Problem,
+          ...problems(400, 401, 403, 404, 409, 422),
         },
       },
     },
@@ -48,7 +43,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Comptes des territoires du demandeur',
         tags: ['auth'],
         querystring: PageQuery,
-        response: { 200: page(User), 401: Problem, 403: Problem },
+        response: { 200: page(User), ...problems(401, 403) },
       },
     },
     async (req) => service.listUsers(db, contextOf(req), req.query),
@@ -63,7 +58,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
           'Créer une clé partenaire (lecture des indicateurs) ; la clé n’est montrée qu’une fois',
         tags: ['auth'],
         body: ApiKeyCreate,
-        response: { 201: ApiKeyCreated, 400: Problem, 401: Problem, 403: Problem, 422: Problem },
+        response: { 201: ApiKeyCreated, ...problems(400, 401, 403, 422) },
       },
     },
     async (req, reply) =>
@@ -79,7 +74,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'listApiKeys',
         summary: 'Clés partenaires (sans leur secret)',
         tags: ['auth'],
-        response: { 200: z.object({ items: z.array(ApiKey) }), 401: Problem, 403: Problem },
+        response: { 200: z.object({ items: z.array(ApiKey) }), ...problems(401, 403) },
       },
     },
     async (req) => ({ items: await service.listApiKeys(db, contextOf(req)) }),
@@ -93,7 +88,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Révoquer une clé partenaire',
         tags: ['auth'],
         params: IdParams,
-        response: { 200: ApiKey, 401: Problem, 403: Problem, 404: Problem },
+        response: { 200: ApiKey, ...problems(401, 403, 404) },
       },
     },
     async (req) =>

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IdParams, Problem, TerritoryParams } from '../../../../shared/schemas/common.ts';
+import { IdParams, TerritoryParams, problems } from '../../../../shared/schemas/common.ts';
 import {
   ZoneFeature,
   ZoneFeatureCollection,
@@ -21,7 +21,7 @@ export const zonesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Zones d’activités du territoire (GeoJSON FeatureCollection)',
         tags: ['zones'],
         params: TerritoryParams,
-        response: { 200: ZoneFeatureCollection, 401: Problem, 404: Problem },
+        response: { 200: ZoneFeatureCollection, ...problems(401, 404) },
       },
     },
     async (req) => service.listZones(db, contextOf(req), req.params.territoryId),
@@ -40,12 +40,7 @@ export const zonesRoutes: FastifyPluginAsyncZod = async (app) => {
         body: ZoneFeatureInput,
         response: {
           201: ZoneFeature,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          409: Problem,
-          422: Problem,
+          ...problems(400, 401, 403, 404, 409, 422),
         },
       },
     },
@@ -63,7 +58,7 @@ export const zonesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Une zone (Feature GeoJSON)',
         tags: ['zones'],
         params: IdParams,
-        response: { 200: ZoneFeature, 401: Problem, 404: Problem },
+        response: { 200: ZoneFeature, ...problems(401, 404) },
       },
     },
     async (req) => service.getZone(db, contextOf(req), req.params.id),
@@ -80,12 +75,7 @@ export const zonesRoutes: FastifyPluginAsyncZod = async (app) => {
         body: ZoneFeaturePatch,
         response: {
           200: ZoneFeature,
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          404: Problem,
-          409: Problem,
-          422: Problem,
+          ...problems(400, 401, 403, 404, 409, 422),
         },
       },
     },
@@ -101,7 +91,7 @@ export const zonesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Supprimer une zone (les entreprises restent, sans zone)',
         tags: ['zones'],
         params: IdParams,
-        response: { 204: z.null(), 401: Problem, 403: Problem, 404: Problem },
+        response: { 204: z.null(), ...problems(401, 403, 404) },
       },
     },
     async (req, reply) => {

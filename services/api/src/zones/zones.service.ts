@@ -6,7 +6,10 @@ import type { Executor } from '../../../core/src/db/database.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { requireOfficerOf, seesTerritory } from '../auth/access.ts';
 import type { RequestContext } from '../auth/principal.ts';
-import { getVisibleTerritory } from '../territories/territories.service.ts';
+import {
+  getVisibleTerritory,
+  requireTerritoryOfficer,
+} from '../territories/territories.service.ts';
 import * as repo from './zones.repo.ts';
 
 type Row = NonNullable<Awaited<ReturnType<typeof repo.findZone>>>;
@@ -60,8 +63,7 @@ export async function createZone(
   territoryId: string,
   input: z.infer<typeof ZoneFeatureInput>,
 ) {
-  await getVisibleTerritory(db, ctx, territoryId);
-  requireOfficerOf(ctx.principal, territoryId);
+  await requireTerritoryOfficer(db, ctx, territoryId);
   const geojson = await checkGeometry(db, input.geometry);
   if (await repo.nameTaken(db, territoryId, input.properties.name)) {
     throw new AppError(
