@@ -148,16 +148,20 @@ function carbon(ctx: Context, x: ExchangeFacts, factors: GainFactorUse[], assump
         net -= t;
       }
     } else if (role === 'virgin') {
-      if (x.exchangedSupply === null || !MASS_UNIT.test(f.unit)) {
-        assumptions.push(`Facteur « ${key} » non appliqué : quantité échangée inconnue.`);
+      // A per-kg factor needs tonnes: the supply's, or the demand's after conversion
+      // (pallets counted in units are not tonnes).
+      const exchangedTonnes =
+        x.sUnit === 't' ? x.exchangedSupply : x.dUnit === 't' ? x.exchangedDemand : null;
+      if (exchangedTonnes === null || !MASS_UNIT.test(f.unit)) {
+        assumptions.push(`Facteur « ${key} » non appliqué : quantité échangée inconnue en tonnes.`);
         continue;
       }
-      const displaced = x.exchangedSupply * rule.gain.ratio;
+      const displaced = exchangedTonnes * rule.gain.ratio;
       const t = f.value * displaced;
       factors.push(
         use(
           f,
-          `${fr(x.exchangedSupply)} × ${rule.gain.ratio} = ${fr(displaced)} t × ${f.value} ${f.unit} (production vierge évitée)`,
+          `${fr(exchangedTonnes)} t × ${rule.gain.ratio} = ${fr(displaced)} t × ${f.value} ${f.unit} (production vierge évitée)`,
           t,
         ),
       );

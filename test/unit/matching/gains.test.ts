@@ -64,6 +64,34 @@ describe('gains of a substitution', () => {
     expect(both.assumptions.join(' ')).toMatch(/non cumulée avec « cardboard_incineration »/);
   });
 
+  it('a per-kg virgin-production credit is never applied to items counted in units', () => {
+    const s = snapshot({
+      companies: [A, B],
+      flows: [
+        flow('A', 'output', 'LOG.PAL.BROKEN', 500),
+        flow('B', 'input', 'LOG.PAL.BROKEN', 500),
+      ],
+      rules: [
+        rule(
+          'pallets-parts',
+          { codes: ['LOG.PAL.BROKEN'] },
+          { codes: ['LOG.PAL.BROKEN'] },
+          {
+            gain: {
+              model: 'avoided_virgin_material',
+              ratio: 1,
+              avoidedRoute: 'none',
+              emissionFactors: ['steel_virgin'],
+            },
+          },
+        ),
+      ],
+    });
+    const g = one(s).gains;
+    expect(g.factors.map((f) => f.key)).not.toContain('steel_virgin');
+    expect(g.assumptions.join(' ')).toMatch(/inconnue en tonnes/);
+  });
+
   it('tCO2e: landfill credit minus transport, hand-computed', () => {
     const g = one(cardboard(['cardboard_landfill'], 100, 100)).gains;
     const d = km(A, B);
