@@ -3,6 +3,7 @@
 import { validateKnowledgeBase } from '../shared/knowledge/validate.ts';
 import {
   readCatalogueRows,
+  readCsv,
   readEmissionFactorKeys,
   readResourceIndex,
   readRuleFiles,
@@ -16,12 +17,15 @@ const [files, resources, emissionFactorKeys, catalogue] = await Promise.all([
 ]);
 const { problems, stats } = validateKnowledgeBase({ files, resources, emissionFactorKeys });
 
-const synonyms = catalogue.reduce(
-  (n, r) => n + (r.synonyms_fr ? r.synonyms_fr.split('|').filter(Boolean).length : 0),
-  0,
-);
+const countSynonyms = (rows: Record<string, string>[]) =>
+  rows.reduce(
+    (n, r) => n + (r.synonyms_fr ? r.synonyms_fr.split('|').filter(Boolean).length : 0),
+    0,
+  );
+const ewcSynonyms = await readCsv('ewc-synonyms.csv');
 console.log(
-  `catalogue: ${catalogue.length} resources (+ ${[...resources.keys()].length - catalogue.length} EWC rows), ${synonyms} synonyms`,
+  `catalogue: ${catalogue.length} resources (+ ${[...resources.keys()].length - catalogue.length} EWC rows), ` +
+    `${countSynonyms(catalogue)} catalogue synonyms, ${countSynonyms(ewcSynonyms)} EWC synonyms on ${ewcSynonyms.length} entries`,
 );
 console.log(`rules: ${stats.rules} in ${files.length} files, ${stats.sources} distinct sources`);
 for (const [family, n] of Object.entries(stats.byFamily).sort())
