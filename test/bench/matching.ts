@@ -575,7 +575,16 @@ async function benchNational(ref: ReferenceData) {
             `${ratio(t / INCREMENTAL_TARGET_MS)}; vs one-company load: ${ratio(t / base.oneCompanyMs)}`,
         );
       }
-      if (!rem.ok) console.log(`  end-to-end rematch: DID NOT FINISH — ${rem.error}`);
+      if (!rem.ok) {
+        const reached = rem.events
+          .filter((e) => e.event === 'progress')
+          .map((e) => `${num(e.percent)} % at ${ms(e.ms as number)}`)
+          .join(', ');
+        console.log(
+          `  end-to-end rematch: DID NOT FINISH after ${secs(rem.wallMs)} — ${rem.error}` +
+            (reached ? ` (progress of the last run: ${reached})` : ''),
+        );
+      }
     }
   } finally {
     await db?.destroy();

@@ -205,6 +205,8 @@ export async function rejectedKeys(db: Executor, territoryId: string): Promise<s
 
 // ---------------------------------------------------------------- results
 
+const PARTICIPANT_BATCH = 5000;
+
 /**
  * Upserts proposals by key. Engine figures are refreshed; the status, which a
  * person may have set, is never written by a run.
@@ -271,8 +273,14 @@ export async function upsertProposals(
         position,
       })),
     );
-    if (participants.length > 0)
-      await db.insertInto('synergy_participant').values(participants).execute();
+    // A mutualisation may have hundreds of members: stay far below PostgreSQL's
+    // 65,535 bind parameters per statement (6 per participant row).
+    for (let j = 0; j < participants.length; j += PARTICIPANT_BATCH) {
+      await db
+        .insertInto('synergy_participant')
+        .values(participants.slice(j, j + PARTICIPANT_BATCH))
+        .execute();
+    }
     if (fresh.length > 0) {
       await db
         .insertInto('synergy_event')
