@@ -4,18 +4,20 @@
 import { buildContext, type Context } from './context.ts';
 import { computeInsights } from './insights.ts';
 import { groupsOfFlow, mutualisations, proposalGroupId } from './mutualisation.ts';
-import { allSubstitutions, substitutionsOf } from './substitution.ts';
+import {
+  allSubstitutions,
+  demandFlowOf,
+  rankOrder,
+  substitutionsAround,
+  supplyFlowOf,
+} from './substitution.ts';
 import type { MatchResult, Proposal, Snapshot, SnapshotFlow } from './types.ts';
 
 export { proposalKey } from './keys.ts';
 
 /** Drops rejected keys and sorts (score desc, key asc). */
 export function finalize(ctx: Context, proposals: Proposal[]): Proposal[] {
-  return proposals
-    .filter((p) => !ctx.rejected.has(p.key))
-    .sort((a, b) =>
-      b.score !== a.score ? b.score - a.score : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
-    );
+  return proposals.filter((p) => !ctx.rejected.has(p.key)).sort(rankOrder);
 }
 
 export function runMatching(snapshot: Snapshot): MatchResult {
@@ -31,7 +33,10 @@ export interface IncrementalOptions {
    * companies have a flow in, before or after the change, are re-clustered.
    * When absent, every mutualisation group is re-clustered: a company that
    * left a group changes that group's clusters too, and the engine cannot
-   * know which groups it left from the new snapshot alone.
+   * know which groups it left from the new snapshot alone. Likewise for the
+   * substitutions: given, the flows paired with the previous flows are known
+   * exactly; absent, every flow within reach of the companies is re-answered
+   * (much more work in a dense territory).
    */
   previousFlows?: readonly SnapshotFlow[];
 }
@@ -40,8 +45,10 @@ export interface IncrementalOptions {
 export type StoredProposal = Pick<Proposal, 'type' | 'resourceCode' | 'theme' | 'participants'>;
 
 /**
- * Rematches what the given companies touch: substitutions where one of them
- * supplies or receives, and the whole clusters of every resource group they
+ * Rematches what the given companies touch: the substitutions of every flow
+ * whose candidate list their change may alter (with the caps per flow, a new
+ * receiver in X can push a third party out of a supplier's top N; see
+ * `substitutionsAround`), and the whole clusters of every resource group they
  * have a flow in. `affects` tells which stored proposals this run answers
  * for: the caller marks stale those it did not propose again.
  *
@@ -64,11 +71,20 @@ export function runIncremental(
       for (const g of groupsOfFlow(f)) groups.add(g.id);
     }
   }
-  const proposals = finalize(ctx, [...substitutionsOf(ctx, ids), ...mutualisations(ctx, groups)]);
+  const subs = substitutionsAround(ctx, ids, options.previousFlows);
+  const proposals = finalize(ctx, [...subs.proposals, ...mutualisations(ctx, groups)]);
   const involves = (p: StoredProposal) => p.participants.some((x) => ids.has(x.companyId));
-  const affects = (p: StoredProposal) =>
-    p.type === 'substitution'
-      ? involves(p)
-      : groups === undefined || groups.has(proposalGroupId(p)) || involves(p);
+  const affects = (p: StoredProposal) => {
+    if (p.type !== 'substitution') {
+      return groups === undefined || groups.has(proposalGroupId(p)) || involves(p);
+    }
+    const s = supplyFlowOf(p);
+    const d = demandFlowOf(p);
+    return (
+      involves(p) ||
+      (s !== undefined && subs.supplyIds.has(s)) ||
+      (d !== undefined && subs.demandIds.has(d))
+    );
+  };
   return { proposals, affects };
 }

@@ -1,6 +1,6 @@
 // A straightforward all-pairs implementation of the substitution semantics
-// (no spatial index, no candidate table): every supply flow against every
-// demand flow. The benchmark and the tests check that it gives exactly the
+// (no spatial index, no candidate table, no bounded lists): every supply flow
+// against every demand flow, then the caps per flow over all the candidates. The benchmark and the tests check that it gives exactly the
 // proposals of runMatching. Mutualisations and insights are the engine's own.
 import { matchesResource } from '../knowledge/rules.ts';
 import { buildContext, byId, isDemand, isSupply, type Context } from './context.ts';
@@ -11,6 +11,7 @@ import {
   evaluatePair,
   exactCandidate,
   pairDistance,
+  applyCaps,
   ruleCandidate,
   type Candidate,
 } from './substitution.ts';
@@ -43,7 +44,8 @@ export function naiveSubstitutions(ctx: Context): Proposal[] {
       if (p) out.push(p);
     }
   }
-  return out;
+  // The caps per flow, over the complete list of candidates.
+  return applyCaps(ctx, out);
 }
 
 export function runMatchingNaive(snapshot: Snapshot): MatchResult {

@@ -240,11 +240,46 @@ function explain(
   );
 }
 
+/** A scored pair, its proposal built only on demand (most candidates never are, with the caps). */
+export interface ScoredPair {
+  key: string;
+  score: number;
+  supplyId: string;
+  demandId: string;
+  build: () => Proposal;
+}
+
 /**
- * Scores every candidate for one (supply flow, demand flow) pair and builds the
- * proposal of the best one, or null. The caller guarantees that the companies
- * differ and that `distance` comes from `pairDistance` (or equals it).
+ * Scores every candidate for one (supply flow, demand flow) pair and keeps the
+ * best one, or null. The caller guarantees that the companies differ and that
+ * `distance` comes from `pairDistance` (or equals it).
  */
+export function scorePair(
+  ctx: Context,
+  s: SnapshotFlow,
+  d: SnapshotFlow,
+  cs: SnapshotCompany,
+  cd: SnapshotCompany,
+  candidates: readonly Candidate[],
+  distance: number | null,
+): ScoredPair | null {
+  let best: Scored | null = null;
+  for (const cand of candidates) {
+    const sc = scoreCandidate(ctx, s, d, cand, distance);
+    if (sc && (best === null || better(sc, best))) best = sc;
+  }
+  if (best === null) return null;
+  const found = best;
+  return {
+    key: proposalKey('substitution', s.resourceCode, [s.id, d.id]),
+    score: best.score,
+    supplyId: s.id,
+    demandId: d.id,
+    build: () => buildProposal(ctx, s, d, cs, cd, found, distance),
+  };
+}
+
+/** The proposal of the best candidate of a pair, or null (`scorePair` and its build). */
 export function evaluatePair(
   ctx: Context,
   s: SnapshotFlow,
@@ -254,12 +289,18 @@ export function evaluatePair(
   candidates: readonly Candidate[],
   distance: number | null,
 ): Proposal | null {
-  let best: Scored | null = null;
-  for (const cand of candidates) {
-    const sc = scoreCandidate(ctx, s, d, cand, distance);
-    if (sc && (best === null || better(sc, best))) best = sc;
-  }
-  if (best === null) return null;
+  return scorePair(ctx, s, d, cs, cd, candidates, distance)?.build() ?? null;
+}
+
+function buildProposal(
+  ctx: Context,
+  s: SnapshotFlow,
+  d: SnapshotFlow,
+  cs: SnapshotCompany,
+  cd: SnapshotCompany,
+  best: Scored,
+  distance: number | null,
+): Proposal {
   const rule = best.cand.rule;
   const exchangedSupply = s.quantityPerYear === null ? null : s.quantityPerYear * best.supplyShare;
   return {
@@ -409,12 +450,13 @@ export class CandidateTable {
  * Proposals of the given supply flows against an index of demand flows: the
  * spatial index bounds each search by the largest distance of the candidates
  * for that demand code; unlocated pairs are found through the zone lists.
+ * Each pair found is handed to `emit` (supply flows in the given order).
  */
 export function searchSupplies(
   ctx: Context,
   supplies: readonly SnapshotFlow[],
   index: DemandIndex,
-  out: Proposal[],
+  emit: (p: ScoredPair) => void,
 ): void {
   const table = new CandidateTable(ctx, index.codes);
   for (const s of supplies) {
@@ -431,8 +473,8 @@ export function searchSupplies(
           for (const e of itemsAround(idx, cs.lon, cs.lat, maxDistanceKm)) {
             if (e.company.id === cs.id) continue;
             const dist = distanceKm(cs, e.company as { lon: number; lat: number });
-            const p = evaluatePair(ctx, s, e.flow, cs, e.company, candidates, dist);
-            if (p) out.push(p);
+            const p = scorePair(ctx, s, e.flow, cs, e.company, candidates, dist);
+            if (p) emit(p);
           }
         }
       }
@@ -442,32 +484,252 @@ export function searchSupplies(
       );
       for (const e of zoneList ?? []) {
         if (e.company.id === cs.id) continue;
-        const p = evaluatePair(ctx, s, e.flow, cs, e.company, candidates, null);
-        if (p) out.push(p);
+        const p = scorePair(ctx, s, e.flow, cs, e.company, candidates, null);
+        if (p) emit(p);
       }
     }
   }
 }
 
-/** All substitutions of the snapshot. */
-export function allSubstitutions(ctx: Context): Proposal[] {
-  const flows = [...ctx.snapshot.flows].sort(byId);
-  const out: Proposal[] = [];
-  searchSupplies(ctx, flows.filter(isSupply), buildDemandIndex(ctx, flows), out);
-  return out;
+// ------------------------------------------------------------ caps per flow
+
+/** The cap N of the params (Infinity when disabled: below 1 or not finite). */
+export function capOf(ctx: Context): number {
+  const n = ctx.params.maxProposalsPerFlow;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 1 ? Math.floor(n) : Infinity;
+}
+
+/** Rank order of the caps (and of the output): score desc, then key asc. */
+export function rankOrder(
+  a: { score: number; key: string },
+  b: { score: number; key: string },
+): number {
+  return b.score !== a.score ? b.score - a.score : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+export const supplyFlowOf = (p: Pick<Proposal, 'participants'>) =>
+  p.participants.find((x) => x.role === 'supplier')?.flowId;
+export const demandFlowOf = (p: Pick<Proposal, 'participants'>) =>
+  p.participants.find((x) => x.role === 'receiver')?.flowId;
+
+/** Inserts into a list kept sorted by `rankOrder` and at most `n` long. */
+function offer(list: ScoredPair[], p: ScoredPair, n: number): void {
+  if (list.length >= n && rankOrder(p, list[list.length - 1]!) >= 0) return;
+  let i = list.length;
+  while (i > 0 && rankOrder(p, list[i - 1]!) < 0) i--;
+  list.splice(i, 0, p);
+  if (list.length > n) list.pop();
 }
 
 /**
- * Substitutions where the supplier or the receiver is one of `companyIds`:
- * their supplies against every demand, then every other supply against their
- * demands (so no pair is computed twice).
+ * Streams substitution candidates and keeps, per supply flow and per demand
+ * flow, only the best `n` (bounded lists, never all the candidates): a
+ * candidate is kept at the end if it is in both lists. Rejected keys are not
+ * candidates (the next best takes their place).
  */
-export function substitutionsOf(ctx: Context, companyIds: ReadonlySet<string>): Proposal[] {
+export class CapCollector {
+  private readonly bySupply = new Map<string, ScoredPair[]>();
+  private readonly byDemand = new Map<string, ScoredPair[]>();
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly n: number = capOf(ctx),
+  ) {}
+
+  readonly add = (p: ScoredPair): void => {
+    if (this.ctx.rejected.has(p.key)) return;
+    let ls = this.bySupply.get(p.supplyId);
+    if (!ls) this.bySupply.set(p.supplyId, (ls = []));
+    offer(ls, p, this.n);
+    let ld = this.byDemand.get(p.demandId);
+    if (!ld) this.byDemand.set(p.demandId, (ld = []));
+    offer(ld, p, this.n);
+  };
+
+  /** The pairs in the top n of their supply flow and of their demand flow. */
+  kept(): ScoredPair[] {
+    const inDemandTop = new Set<ScoredPair>();
+    for (const list of this.byDemand.values()) for (const p of list) inDemandTop.add(p);
+    const out: ScoredPair[] = [];
+    for (const list of this.bySupply.values()) {
+      for (const p of list) if (inDemandTop.has(p)) out.push(p);
+    }
+    return out;
+  }
+}
+
+/**
+ * The caps applied to a complete list of candidates (as `CapCollector`, all
+ * at once): what the naive implementation uses. A proposal's verdict is right
+ * when the list holds every candidate of its supply flow and of its demand flow.
+ */
+export function applyCaps(ctx: Context, candidates: readonly Proposal[]): Proposal[] {
+  const n = capOf(ctx);
+  const ok = candidates.filter((p) => !ctx.rejected.has(p.key));
+  const top = (flowOf: (p: Proposal) => string) => {
+    const groups = new Map<string, Proposal[]>();
+    for (const p of ok) push(groups, flowOf(p), p);
+    const keep = new Set<Proposal>();
+    for (const list of groups.values()) {
+      for (const p of list.sort(rankOrder).slice(0, n)) keep.add(p);
+    }
+    return keep;
+  };
+  const bySupply = top((p) => p.participants[0]!.flowId);
+  const byDemand = top((p) => p.participants[1]!.flowId);
+  return ok.filter((p) => bySupply.has(p) && byDemand.has(p));
+}
+
+/** All substitutions of the snapshot (after the caps). */
+export function allSubstitutions(ctx: Context): Proposal[] {
   const flows = [...ctx.snapshot.flows].sort(byId);
-  const out: Proposal[] = [];
+  const collector = new CapCollector(ctx);
+  searchSupplies(ctx, flows.filter(isSupply), buildDemandIndex(ctx, flows), collector.add);
+  return collector.kept().map((p) => p.build());
+}
+
+/**
+ * Every candidate (before the caps) where the supply flow is in `supplyIds`
+ * or the demand flow in `demandIds`: those supplies against every demand,
+ * then every other supply against those demands (no pair computed twice).
+ * `fullIndex` indexes every flow of the snapshot.
+ */
+export function candidatesOfFlows(
+  ctx: Context,
+  sortedFlows: readonly SnapshotFlow[],
+  fullIndex: DemandIndex,
+  supplyIds: ReadonlySet<string>,
+  demandIds: ReadonlySet<string>,
+  emit: (p: ScoredPair) => void,
+): void {
+  const supplies = sortedFlows.filter((f) => isSupply(f) && supplyIds.has(f.id));
+  if (supplies.length > 0) searchSupplies(ctx, supplies, fullIndex, emit);
+  const demands = sortedFlows.filter((f) => isDemand(f) && demandIds.has(f.id));
+  if (demands.length === 0) return;
+  const others = sortedFlows.filter((f) => isSupply(f) && !supplyIds.has(f.id));
+  searchSupplies(ctx, others, buildDemandIndex(ctx, demands), emit);
+}
+
+/**
+ * The largest distance at which a flow may be paired, whatever the resource
+ * on the other side: its exact match and every rule it matches on its side.
+ */
+function flowReachKm(ctx: Context): (f: SnapshotFlow) => number {
+  const anyExact = Math.max(
+    DEFAULT_EXACT_MAX_DISTANCE_KM,
+    ...Object.values(ctx.params.exactMatchMaxDistanceKm),
+  );
+  const cache = new Map<string, number>();
+  return (f) => {
+    const supply = isSupply(f);
+    const ck = `${supply ? 's' : 'd'}|${f.resourceCode}|${f.category}`;
+    const hit = cache.get(ck);
+    if (hit !== undefined) return hit;
+    // An exact match uses the supply's category: known from the resource, or
+    // the flow's own on the supply side; otherwise any category's bound.
+    let max =
+      supply || ctx.resources.has(f.resourceCode)
+        ? exactCandidate(ctx, f.resourceCode, f.category).maxDistanceKm
+        : anyExact;
+    for (const r of ctx.snapshot.rules) {
+      if (matchesResource(supply ? r.supply : r.demand, f.resourceCode)) {
+        max = Math.max(max, r.maxDistanceKm);
+      }
+    }
+    cache.set(ck, max);
+    return max;
+  };
+}
+
+/**
+ * Substitutions answered by an incremental run for `companyIds`, with the
+ * flows whose stored proposals it answers for.
+ *
+ * With the caps, a change in the companies' flows changes the candidate
+ * lists of every flow that has (or had) a candidate with one of their flows,
+ * hence the verdict of those flows' other proposals too. Affected flows =
+ * the companies' flows (before and after) plus every flow paired with one of
+ * them, before or after the change; without `previousFlows`, the pairs of
+ * before are unknown, so every flow of a company within reach (the largest
+ * distance a candidate allows, or the same zone) counts as affected. The run
+ * returns every kept proposal with an affected flow: its verdict needs the
+ * complete candidate lists of both its flows, so the lists are computed for
+ * the affected flows and for every flow they pair with (one level further).
+ */
+export function substitutionsAround(
+  ctx: Context,
+  companyIds: ReadonlySet<string>,
+  previousFlows?: readonly SnapshotFlow[],
+): { proposals: Proposal[]; supplyIds: Set<string>; demandIds: Set<string> } {
+  const flows = [...ctx.snapshot.flows].sort(byId);
+  const fullIndex = buildDemandIndex(ctx, flows);
+  const supplyIds = new Set<string>();
+  const demandIds = new Set<string>();
+  const addFlow = (f: SnapshotFlow) => {
+    if (isSupply(f)) supplyIds.add(f.id);
+    else if (isDemand(f)) demandIds.add(f.id);
+  };
+  const addPair = (p: ScoredPair) => {
+    supplyIds.add(p.supplyId);
+    demandIds.add(p.demandId);
+  };
+
+  // 1. The affected flows.
   const mine = flows.filter((f) => companyIds.has(f.companyId));
-  searchSupplies(ctx, mine.filter(isSupply), buildDemandIndex(ctx, flows), out);
-  const others = flows.filter((f) => isSupply(f) && !companyIds.has(f.companyId));
-  searchSupplies(ctx, others, buildDemandIndex(ctx, mine), out);
-  return out;
+  mine.forEach(addFlow);
+  candidatesOfFlows(ctx, flows, fullIndex, new Set(supplyIds), new Set(demandIds), addPair);
+  if (previousFlows) {
+    const before = previousFlows.filter((f) => companyIds.has(f.companyId)).sort(byId);
+    before.forEach(addFlow);
+    // The other companies' flows are unchanged: the pairs of before are the
+    // previous flows against the current flows of the others.
+    searchSupplies(ctx, before.filter(isSupply), fullIndex, addPair);
+    const beforeDemands = before.filter(isDemand);
+    if (beforeDemands.length > 0) {
+      const others = flows.filter((f) => isSupply(f) && !companyIds.has(f.companyId));
+      searchSupplies(ctx, others, buildDemandIndex(ctx, beforeDemands), addPair);
+    }
+  } else {
+    // Unknown previous flows: a flow may have been paired with one of them
+    // if a company of `companyIds` is within the largest distance a candidate
+    // of the flow's resource allows (whatever the other resource), or in its zone.
+    const reach = flowReachKm(ctx);
+    const xs = [...companyIds].flatMap((id) => ctx.companies.get(id) ?? []);
+    const distances = new Map<string, (number | null | undefined)[]>();
+    for (const f of flows) {
+      if (companyIds.has(f.companyId) || !(isSupply(f) || isDemand(f))) continue;
+      const c = ctx.companies.get(f.companyId);
+      if (!c) continue;
+      let ds = distances.get(c.id);
+      if (!ds) distances.set(c.id, (ds = xs.map((x) => pairDistance(c, x))));
+      const r = reach(f);
+      if (ds.some((d) => d === null || (d !== undefined && d <= r))) addFlow(f);
+    }
+  }
+
+  // 2. The complete candidate lists of the affected flows, then of the flows
+  // they pair with, streamed into the bounded lists of the caps (each pair
+  // once: the second pass skips the pairs of the first).
+  const collector = new CapCollector(ctx);
+  const nextSupplies = new Set<string>();
+  const nextDemands = new Set<string>();
+  candidatesOfFlows(ctx, flows, fullIndex, supplyIds, demandIds, (p) => {
+    if (!supplyIds.has(p.supplyId)) nextSupplies.add(p.supplyId);
+    if (!demandIds.has(p.demandId)) nextDemands.add(p.demandId);
+    collector.add(p);
+  });
+  candidatesOfFlows(ctx, flows, fullIndex, nextSupplies, nextDemands, (p) => {
+    if (supplyIds.has(p.supplyId) || demandIds.has(p.demandId)) {
+      return;
+    }
+    collector.add(p);
+  });
+
+  // 3. The verdicts are exact for the pairs of an affected flow (both of
+  // their flows' lists are complete): those are the answer.
+  const proposals = collector
+    .kept()
+    .filter((p) => supplyIds.has(p.supplyId) || demandIds.has(p.demandId))
+    .map((p) => p.build());
+  return { proposals, supplyIds, demandIds };
 }

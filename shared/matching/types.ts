@@ -61,6 +61,14 @@ export interface MatchingParams {
   mutualisationMinMembers: number;
   /** Proposals scoring below this are dropped. */
   minScore: number;
+  /**
+   * Substitution cap: a proposal is kept only if it is among the best
+   * `maxProposalsPerFlow` (score desc, key asc) of its supply flow AND among
+   * the best `maxProposalsPerFlow` of its demand flow, ranked over the
+   * non-rejected candidates. Bounds the count by N × min(#supplies, #demands).
+   * A value below 1 or not finite disables the cap.
+   */
+  maxProposalsPerFlow: number;
 }
 
 export const DEFAULT_PARAMS: MatchingParams = {
@@ -79,6 +87,7 @@ export const DEFAULT_PARAMS: MatchingParams = {
   mutualisationRadiusKm: 3,
   mutualisationMinMembers: 3,
   minScore: 0.05,
+  maxProposalsPerFlow: 5,
 };
 
 export interface Snapshot {

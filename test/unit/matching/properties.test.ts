@@ -76,10 +76,15 @@ describe('matching properties (seeded random snapshots)', () => {
     }
   });
 
-  const incremental = (withPrevious: boolean) => () => {
+  /** `cap`: maxProposalsPerFlow (undefined: the default; 0: no cap). */
+  const incremental = (withPrevious: boolean, cap?: number) => () => {
     let touched = 0;
     for (const seed of SEEDS) {
-      const { snapshot: base } = randomSnapshot(seed);
+      const { snapshot: random } = randomSnapshot(seed);
+      const base: Snapshot =
+        cap === undefined
+          ? random
+          : { ...random, params: { ...random.params, maxProposalsPerFlow: cap } };
       // Some rejected keys, so that the property holds with rejections too.
       const first = runMatching(base).proposals;
       const before: Snapshot = {
@@ -106,6 +111,25 @@ describe('matching properties (seeded random snapshots)', () => {
   };
   it('incremental property, with the companies’ previous flows', incremental(true));
   it('incremental property, without them (all groups re-clustered)', incremental(false));
+  for (const cap of [1, 2, 0]) {
+    const label = cap === 0 ? 'no cap' : `at most ${cap} per flow`;
+    it(`incremental property, ${label}, with previous flows`, incremental(true, cap));
+    it(`incremental property, ${label}, without them`, incremental(false, cap));
+  }
+
+  it('naive == indexed with small caps and on dense snapshots', () => {
+    for (const cap of [1, 2, 3]) {
+      for (const seed of SEEDS.slice(0, 50)) {
+        const { snapshot: r } = randomSnapshot(seed);
+        const s = { ...r, params: { ...r.params, maxProposalsPerFlow: cap } };
+        expect(runMatchingNaive(s)).toEqual(runMatching(s));
+      }
+    }
+    for (const seed of [5, 6]) {
+      const { snapshot } = randomSnapshot(seed, { companies: 300, spreadKm: 8 });
+      expect(runMatchingNaive(snapshot)).toEqual(runMatching(snapshot));
+    }
+  });
 
   it('incremental with previous flows only re-clusters the groups touched', () => {
     const { snapshot } = randomSnapshot(4242, { companies: 40 });
@@ -117,10 +141,22 @@ describe('matching properties (seeded random snapshots)', () => {
     expect(inc.proposals.filter((p) => p.type === 'mutualisation').length).toBeLessThanOrEqual(
       muts.length,
     );
-    for (const p of full) {
-      if (p.type === 'substitution') {
-        expect(inc.affects(p)).toBe(p.participants.some((x) => x.companyId === id));
-      }
+    // Substitutions answered for: those of the company's flows and of every
+    // flow paired with one of them (the candidates, before the caps).
+    const uncapped = runMatching({
+      ...snapshot,
+      params: { ...snapshot.params, maxProposalsPerFlow: 0 },
+    }).proposals.filter((p) => p.type === 'substitution');
+    const involves = (p: Proposal) => p.participants.some((x) => x.companyId === id);
+    const partners = new Set(
+      uncapped.filter(involves).flatMap((p) => p.participants.map((x) => x.flowId)),
+    );
+    let answered = 0;
+    for (const p of uncapped) {
+      const expected = involves(p) || p.participants.some((x) => partners.has(x.flowId));
+      expect(inc.affects(p)).toBe(expected);
+      if (expected) answered++;
     }
+    expect(answered).toBeLessThan(uncapped.length);
   });
 });
