@@ -34,6 +34,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     close: async () => {
       await app.close();
+      // Leave the machine's shared Redis as we found it: drop this app's queue keys
+      // (skipped when the test pointed the app at an unreachable Redis).
+      if (redis.status === 'ready') {
+        const keys: string[] = [];
+        for await (const batch of redis.scanStream({
+          match: `${config.QUEUE_PREFIX}:*`,
+          count: 500,
+        })) {
+          keys.push(...(batch as string[]));
+        }
+        if (keys.length > 0) await redis.del(...keys);
+      }
       redis.disconnect();
       await database.drop();
     },
