@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { isValidSiret } from '../siret.ts';
 import { IsoDateTime, PageQuery, PointGeometry, QueryBoolean, Uuid } from './common.ts';
 
 export const HEADCOUNT_BANDS = ['0', '1-9', '10-49', '50-249', '250-999', '1000+'] as const;
@@ -68,5 +67,3 @@ export const CompanyListQuery = PageQuery.extend({
   q: z.string().trim().min(1).max(100).optional().describe('Recherche dans le nom ou le SIRET'),
   isEss: QueryBoolean.optional(),
 });
-
-export { isValidSiret };

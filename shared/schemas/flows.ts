@@ -1,3 +1,4 @@
+import { normaliseResourceCode } from '../resource-code.ts';
 import { z } from 'zod';
 import { PERIOD_CODES, UNIT_CODES } from '../units.ts';
 import { IsoDateTime, PageQuery, QueryBoolean, Uuid } from './common.ts';
@@ -21,7 +22,7 @@ export const ResourceCode = z
   .trim()
   .max(40)
   // EWC codes are written with spaces and an asterisk ("15 01 03", "14 06 03*").
-  .transform((s) => (/^[\d\s*]+$/.test(s) ? s.replace(/[\s*]/g, '') : s.toUpperCase()))
+  .transform(normaliseResourceCode)
   .pipe(z.string().min(1));
 
 export const FlowInput = z

@@ -33,5 +33,3 @@ export const RulePatch = RuleOverride.extend({
   enabled: z.boolean().optional(),
   reset: z.boolean().optional().describe('Efface les réglages et revient à la définition'),
 });
-
-export { RuleDefinition };

@@ -40,14 +40,6 @@ export function requireCompanyReader(
     throw forbidden('Les partenaires n’accèdent qu’aux indicateurs agrégés');
 }
 
-/** Company users may edit drafts of their own company's diagnostic; officers validate. */
-export function requireDiagnosticEditor(
-  p: Principal,
-  company: { id: string; territory_id: string },
-): void {
-  requireCompanyReader(p, company, 'Diagnostic');
-}
-
 export function unauthenticated(detail = 'Jeton absent, invalide ou expiré'): AppError {
   return new AppError('unauthenticated', detail);
 }

@@ -3,7 +3,7 @@ import type { Database, Executor } from '../../../core/src/db/database.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { unauthenticated } from './access.ts';
 import * as repo from './auth.repo.ts';
-import type { Principal, RequestContext } from './principal.ts';
+import type { Principal } from './principal.ts';
 import { DUMMY_PASSWORD_HASH, newSecret, sha256, verifyPassword } from './secrets.ts';
 
 export async function login(
@@ -90,5 +90,3 @@ export function toMe(p: Principal) {
     companyId: p.companyId,
   };
 }
-
-export type { RequestContext };

@@ -1,3 +1,4 @@
+import { parseResourceCodeFilter } from '../../../../shared/resource-code.ts';
 import type { z } from 'zod';
 import type { FlowListQuery } from '../../../../shared/schemas/flows.ts';
 import type { Executor } from '../../../core/src/db/database.ts';
@@ -15,17 +16,9 @@ export async function listFlows(
 ) {
   await requireTerritoryReaderOf(db, ctx, territoryId);
   const after = decodeCursor<[string]>(q.cursor, 1);
-  let resourceCode: string | undefined;
-  let resourcePrefix: string | undefined;
-  if (q.resourceCode) {
-    const raw =
-      q.resourceCode.endsWith('*') && !/^\d{6}\*$/.test(q.resourceCode)
-        ? q.resourceCode.slice(0, -1)
-        : q.resourceCode;
-    const normalised = /^[\d\s*]+$/.test(raw) ? raw.replace(/[\s*]/g, '') : raw.toUpperCase();
-    if (raw !== q.resourceCode) resourcePrefix = normalised;
-    else resourceCode = normalised;
-  }
+  const { code: resourceCode, prefix: resourcePrefix } = q.resourceCode
+    ? parseResourceCodeFilter(q.resourceCode)
+    : {};
   const rows = await repo.listFlows(db, {
     territoryId,
     // A company user sees its own flows only.

@@ -1,3 +1,4 @@
+import { parseResourceCodeFilter } from '../../../../shared/resource-code.ts';
 import type { z } from 'zod';
 import { notFound } from '../../../../shared/errors.ts';
 import type {
@@ -135,14 +136,9 @@ export async function listSynergies(
   q: z.infer<typeof SynergyListQuery>,
 ) {
   await requireTerritoryOfficer(db, ctx, territoryId);
-  let resourceCode: string | undefined;
-  let resourcePrefix: string | undefined;
-  if (q.resourceCode) {
-    const raw = q.resourceCode.replace(/\s+/g, '');
-    if (raw.endsWith('*') && !/^\d{6}\*$/.test(raw))
-      resourcePrefix = raw.slice(0, -1).toUpperCase();
-    else resourceCode = /^[\d*]+$/.test(raw) ? raw.replace('*', '') : raw.toUpperCase();
-  }
+  const { code: resourceCode, prefix: resourcePrefix } = q.resourceCode
+    ? parseResourceCodeFilter(q.resourceCode)
+    : {};
   const rows = await repo.listSynergies(db, {
     territoryId,
     type: q.type,

@@ -1,3 +1,4 @@
+import { normaliseResourceCode } from '../../../../shared/resource-code.ts';
 import { sql } from 'kysely';
 import type { Executor } from '../../../core/src/db/database.ts';
 
@@ -49,10 +50,7 @@ export async function searchResources(
     for (const w of words(f.q)) query = query.where('search_text', 'like', `%${escapeLike(w)}%`);
   }
   if (f.codePrefix) {
-    const prefix = /^[\d\s*]+$/.test(f.codePrefix)
-      ? f.codePrefix.replace(/[\s*]/g, '')
-      : f.codePrefix.toUpperCase();
-    query = query.where('code', 'like', `${escapeLike(prefix)}%`);
+    query = query.where('code', 'like', `${escapeLike(normaliseResourceCode(f.codePrefix))}%`);
   }
   if (f.category) query = query.where('category', '=', f.category);
   if (f.source) query = query.where('source', '=', f.source);

@@ -1,3 +1,4 @@
+import { normaliseResourceCode } from '../../../../shared/resource-code.ts';
 import type { z } from 'zod';
 import { notFound } from '../../../../shared/errors.ts';
 import type {
@@ -35,8 +36,7 @@ export async function searchResources(db: Executor, q: z.infer<typeof ResourceLi
 }
 
 export async function getResource(db: Executor, code: string) {
-  const normalised = /^[\d\s*]+$/.test(code) ? code.replace(/[\s*]/g, '') : code.toUpperCase();
-  const r = await repo.findResource(db, normalised);
+  const r = await repo.findResource(db, normaliseResourceCode(code));
   if (!r) throw notFound('Ressource');
   return toResource(r);
 }

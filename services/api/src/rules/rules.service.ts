@@ -1,3 +1,4 @@
+import { normaliseResourceCode } from '../../../../shared/resource-code.ts';
 import type { z } from 'zod';
 import { AppError, notFound } from '../../../../shared/errors.ts';
 import {
@@ -41,14 +42,12 @@ export async function listRules(db: Executor, q: z.infer<typeof RuleListQuery>) 
   const active = views.filter((r) => r.enabled);
   const after = decodeCursor<[string]>(q.cursor, 1)?.[0];
   const terms = q.q ? words(q.q).split(/\s+/) : [];
-  const normalise = (c: string) =>
-    /^[\d\s*]+$/.test(c) ? c.replace(/[\s*]/g, '') : c.toUpperCase();
   const filtered = views.filter(
     (r) =>
       (!q.family || r.family === q.family) &&
       (q.enabled === undefined || r.enabled === q.enabled) &&
-      (!q.supplyCode || matchesResource(r.supply, normalise(q.supplyCode))) &&
-      (!q.demandCode || matchesResource(r.demand, normalise(q.demandCode))) &&
+      (!q.supplyCode || matchesResource(r.supply, normaliseResourceCode(q.supplyCode))) &&
+      (!q.demandCode || matchesResource(r.demand, normaliseResourceCode(q.demandCode))) &&
       terms.every((t) => words(`${r.labelFr} ${r.labelEn ?? ''} ${r.id}`).includes(t)) &&
       (after === undefined || r.id > after),
   );
