@@ -201,7 +201,7 @@ else
   cand="$(candidate)"
   if [ -z "$cand" ] || [ "$cand" = "(none)" ]; then
     act "no apt candidate for $pkg: running apt-get update"
-    apt-get update -qq || die "apt-get update failed"
+    apt-get -o DPkg::Lock::Timeout=300 update -qq || die "apt-get update failed"
     cand="$(candidate)"
     if [ -z "$cand" ] || [ "$cand" = "(none)" ]; then
       die "package $pkg is not available from the configured apt sources" \
@@ -209,7 +209,7 @@ else
     fi
   fi
   act "installing $pkg (apt)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$pkg" || die "apt-get install $pkg failed"
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q "$pkg" || die "apt-get install $pkg failed"
   count="$(postgis_count)" || die "cannot query the maintenance database after installing $pkg"
   [ "$count" != "0" ] || die "$pkg installed but PostGIS is still not listed in pg_available_extensions"
   act "PostGIS installed ($pkg $cand)"

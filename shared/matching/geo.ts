@@ -38,18 +38,42 @@ export function buildPointIndex<T>(
   return { index, items };
 }
 
+/** Kilometres per degree of latitude on geokdbush's sphere (R = 6371 km). */
+export const KM_PER_DEG = (6371 * Math.PI) / 180;
+
 /**
- * Items within `maxKm` of a point (a superset: the bound is widened by a hair
- * so that float rounding in geokdbush never loses a point the exact
- * `distanceKm` check accepts; callers filter with `distanceKm`).
+ * Items within `maxKm` of a point (a superset, in no particular order:
+ * callers filter with `distanceKm`). A bounding-box query on the kd-tree,
+ * widened so that it holds every point of the great-circle disc (the disc's
+ * widest longitude span is at its pole-ward edge); near a pole or the
+ * antimeridian it falls back to geokdbush's exact (slower, sorted) search.
  */
 export function itemsAround<T>(idx: PointIndex<T>, lon: number, lat: number, maxKm: number): T[] {
   if (idx.items.length === 0) return [];
-  const ids = around(idx.index, lon, lat, Infinity, maxKm * (1 + 1e-9) + 1e-6);
+  const km = maxKm * (1 + 1e-6) + 1e-6;
+  const dLat = km / KM_PER_DEG;
+  const edgeLat = Math.abs(lat) + dLat;
+  const dLon = edgeLat < 85 ? (km / (KM_PER_DEG * Math.cos((edgeLat * Math.PI) / 180))) * 1.001 : 0;
+  const ids =
+    dLon > 0 && lon - dLon > -180 && lon + dLon < 180
+      ? idx.index.range(lon - dLon, lat - dLat * 1.001, lon + dLon, lat + dLat * 1.001)
+      : around(idx.index, lon, lat, Infinity, km);
   const out: T[] = [];
   for (const id of ids) {
     const item = idx.items[id];
     if (item !== undefined) out.push(item);
   }
   return out;
+}
+
+/** The k nearest items within `maxKm` (closest first; ties in index order). */
+export function nearestItems<T>(
+  idx: PointIndex<T>,
+  lon: number,
+  lat: number,
+  k: number,
+  maxKm: number,
+): T[] {
+  if (idx.items.length === 0) return [];
+  return around(idx.index, lon, lat, k, maxKm).map((id) => idx.items[id]!);
 }

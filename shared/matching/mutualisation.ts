@@ -6,11 +6,10 @@
 // large components are split into communities (Louvain, seeded).
 import { UndirectedGraph } from 'graphology';
 import louvain from 'graphology-communities-louvain';
-import { connectedComponents } from 'graphology-components';
 import { byId, resourceLabel, unitOf, type Context } from './context.ts';
 import { de, frQuantity, lcFirst, round } from './format.ts';
 import { mutualisationGains } from './gains.ts';
-import { buildPointIndex, distanceKm, hasLocation, itemsAround } from './geo.ts';
+import { KM_PER_DEG, buildPointIndex, distanceKm, hasLocation, itemsAround } from './geo.ts';
 import { proposalKey, seedOf, seededRng } from './keys.ts';
 import type {
   Participant,
@@ -24,6 +23,15 @@ import type {
 export const MAX_CLUSTER_SIZE = 30;
 /** Prefix of the zone nodes of a group's graph (never a company id). */
 const ZONE_NODE = '\u0000zone:';
+/** Offsets of the neighbouring cells, each unordered pair once. */
+const HALF_NEIGHBOURHOOD = [
+  [1, -1],
+  [1, 0],
+  [1, 1],
+  [0, 1],
+] as const;
+/** Prefix of the grid-cell nodes of a dense component's Louvain graph. */
+const CELL_NODE = '\u0000cell:';
 
 export interface GroupRef {
   /** `${theme}|${code}`: identifies the group, and a stored proposal's group. */
@@ -205,48 +213,42 @@ function groupProposals(ctx: Context, g: GroupRef, flows: SnapshotFlow[], out: P
   if (ids.length < Math.max(1, minMembers)) return;
   const companies = ids.map((id) => ctx.companies.get(id)!);
 
-  // Company–zone edges (the zone is a node of its own, projected away below):
-  // companies of a zone are connected with one edge each, not pairwise.
-  const graph = new UndirectedGraph();
-  for (const id of ids) graph.addNode(id);
-  for (const c of companies) {
-    if (c.zoneId === null) continue;
-    const zoneNode = `${ZONE_NODE}${c.zoneId}`;
-    if (!graph.hasNode(zoneNode)) graph.addNode(zoneNode);
-    graph.addEdge(zoneNode, c.id);
-  }
-  // Within the radius (spatial index; distance from the lower id to the higher).
-  const located = companies.filter(hasLocation) as (SnapshotCompany & {
-    lon: number;
-    lat: number;
-  })[];
-  const idx = buildPointIndex(located, (c) => c);
-  for (const a of located) {
-    for (const b of itemsAround(idx, a.lon, a.lat, radius)) {
-      if (b.id <= a.id) continue;
-      if (distanceKm(a, b) <= radius) graph.addEdge(a.id, b.id);
-    }
-  }
+  // Connected components of "same zone, or within the radius", by union–find
+  // over a grid (no edge list: a dense zone has millions of pairs).
+  const uf = new UnionFind(companies.length);
+  const zoneFirst = new Map<string, number>();
+  companies.forEach((c, i) => {
+    if (c.zoneId === null) return;
+    const first = zoneFirst.get(c.zoneId);
+    if (first === undefined) zoneFirst.set(c.zoneId, i);
+    else uf.union(first, i);
+  });
+  const grid = radiusGrid(companies, radius);
+  grid.unionWithinRadius(uf);
 
-  for (const component of connectedComponents(graph)) {
-    const nodes = [...component].sort();
-    const members = nodes.filter((n) => !n.startsWith(ZONE_NODE));
-    if (members.length < minMembers) continue;
+  const byRoot = new Map<number, number[]>();
+  companies.forEach((_, i) => {
+    const r = uf.find(i);
+    const list = byRoot.get(r);
+    if (list) list.push(i);
+    else byRoot.set(r, [i]);
+  });
+  // Components in the order of their first (lowest) company id.
+  for (const component of byRoot.values()) {
+    if (component.length < minMembers) continue;
+    const members = component.map((i) => ids[i]!);
     if (members.length <= MAX_CLUSTER_SIZE) {
       const p = clusterProposal(ctx, g, members, flowsOf);
       if (p) out.push(p);
       continue;
     }
-    // Split a large component into communities (seeded: same input, same split);
-    // zone nodes take part (they pull their companies together), then are dropped.
-    const sub = new UndirectedGraph();
-    for (const id of nodes) sub.addNode(id);
-    for (const u of nodes) {
-      graph.forEachNeighbor(u, (v) => {
-        if (v > u) sub.addEdge(u, v);
-      });
-    }
-    const communities = louvain(sub, { rng: seededRng(seedOf(`${g.id}|${members[0]}`)) });
+    // Split a large component into communities (Louvain, seeded: same input,
+    // same split). Zone nodes take part (they pull their companies together),
+    // then are dropped. See `louvainGraph` for the graph of a dense component.
+    const { graph: sub, nodeOf } = grid.louvainGraph(component, ids);
+    const byNode = louvain(sub, { rng: seededRng(seedOf(`${g.id}|${members[0]}`)) });
+    const communities: Record<string, number> = {};
+    for (const i of component) communities[ids[i]!] = byNode[nodeOf(i)] ?? -1;
     const parts = new Map<number, string[]>();
     for (const id of members) {
       const c = communities[id] ?? -1;
@@ -260,6 +262,196 @@ function groupProposals(ctx: Context, g: GroupRef, flows: SnapshotFlow[], out: P
       if (p) out.push(p);
     }
   }
+}
+
+/** Disjoint sets over 0..n-1 (path halving, union by index: the lower index is the root). */
+export class UnionFind {
+  private readonly parent: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+  find(i: number): number {
+    const p = this.parent;
+    while (p[i] !== i) {
+      p[i] = p[p[i]!]!;
+      i = p[i]!;
+    }
+    return i;
+  }
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra < rb) this.parent[rb] = ra;
+    else if (rb < ra) this.parent[ra] = rb;
+  }
+}
+
+/** Up to this many members, a component's Louvain graph has every pair within the radius; above, grid cells. */
+export const MAX_EXACT_LOUVAIN_MEMBERS = 40;
+
+/**
+ * The located companies of a group on a grid of cells of half the radius: two
+ * companies of one cell are always within the radius of each other (the cell's
+ * diagonal is 0.71 × radius, far more than rounding), and two companies within
+ * the radius are never more than a few cells apart. Distances are the
+ * engine's (`distanceKm`), so the components are exactly those of the graph
+ * "within the radius".
+ */
+function radiusGrid(companies: readonly SnapshotCompany[], radius: number) {
+  const located: number[] = [];
+  let maxAbsLat = 0;
+  let minAbsLat = 90;
+  companies.forEach((c, i) => {
+    if (!hasLocation(c)) return;
+    located.push(i);
+    maxAbsLat = Math.max(maxAbsLat, Math.abs(c.lat));
+    minAbsLat = Math.min(minAbsLat, Math.abs(c.lat));
+  });
+  const pos = (i: number) => companies[i] as SnapshotCompany & { lon: number; lat: number };
+  const cellKm = radius / 2;
+  const usable = radius > 0 && located.length > 1 && maxAbsLat < 80;
+  // Cell width in degrees of longitude: at most cellKm wide wherever the points are.
+  const kmPerDegLon = KM_PER_DEG * Math.cos((minAbsLat * Math.PI) / 180);
+  const cellLat = cellKm / KM_PER_DEG;
+  const cellLon = cellKm / kmPerDegLon;
+  const reachY = Math.ceil((radius * 1.01) / cellKm) + 1;
+  const reachX =
+    Math.ceil(
+      (radius * 1.01 * kmPerDegLon) / (KM_PER_DEG * Math.cos((maxAbsLat * Math.PI) / 180) * cellKm),
+    ) + 1;
+  // Cell keys as numbers (cx, cy offset to stay positive; far from 2^53).
+  const key = (cx: number, cy: number) => (cx + 2 ** 24) * 2 ** 25 + (cy + 2 ** 24);
+  const cells = new Map<number, number[]>();
+  const cellOf = new Map<number, [number, number]>();
+  if (usable) {
+    for (const i of located) {
+      const c = pos(i);
+      const cx = Math.floor(c.lon / cellLon);
+      const cy = Math.floor(c.lat / cellLat);
+      cellOf.set(i, [cx, cy]);
+      const k = key(cx, cy);
+      const list = cells.get(k);
+      if (list) list.push(i);
+      else cells.set(k, [i]);
+    }
+  }
+  /** Neighbouring cells (each unordered pair once: only cells after this one). */
+  function* neighbourCells(cx: number, cy: number) {
+    for (let dx = 0; dx <= reachX; dx++) {
+      for (let dy = -reachY; dy <= reachY; dy++) {
+        if (dx === 0 && dy <= 0) continue;
+        const other = cells.get(key(cx + dx, cy + dy));
+        if (other) yield other;
+      }
+    }
+  }
+  // From the lower index (lower id) to the higher, as everywhere in the engine.
+  const within = (a: number, b: number) =>
+    distanceKm(pos(Math.min(a, b)), pos(Math.max(a, b))) <= radius;
+
+  return {
+    unionWithinRadius(uf: UnionFind): void {
+      if (!usable) {
+        // Degenerate cases (radius 0, polar points): pairwise over the index.
+        const pts = located.map((i) => ({ i, ...pos(i) }));
+        const idx = buildPointIndex(pts, (p) => p);
+        for (const a of pts) {
+          for (const b of itemsAround(idx, a.lon, a.lat, radius)) {
+            if (b.i > a.i && uf.find(a.i) !== uf.find(b.i) && within(a.i, b.i)) uf.union(a.i, b.i);
+          }
+        }
+        return;
+      }
+      for (const list of cells.values()) {
+        for (const i of list) uf.union(list[0]!, i);
+        const [cx, cy] = cellOf.get(list[0]!)!;
+        for (const other of neighbourCells(cx, cy)) {
+          if (uf.find(list[0]!) === uf.find(other[0]!)) continue;
+          search: for (const a of list) {
+            for (const b of other) {
+              if (within(a, b)) {
+                uf.union(a, b);
+                break search;
+              }
+            }
+          }
+        }
+      }
+    },
+
+    /**
+     * The graph that Louvain splits a large component with. Up to
+     * MAX_EXACT_LOUVAIN_MEMBERS, companies are the nodes and every pair within
+     * the radius an edge. A larger component (thousands of companies: up to
+     * millions of pairs) is coarsened to cells about the radius wide, which
+     * stay together: cell nodes, and an edge of weight nA × nB between
+     * neighbouring cells (an approximation of "within the radius" that only
+     * shapes the split; the components themselves are exact). Zone nodes join
+     * their companies or cells (weighted by count) in both.
+     */
+    louvainGraph(component: readonly number[], ids: readonly string[]) {
+      const graph = new UndirectedGraph();
+      const exact = !usable || component.length <= MAX_EXACT_LOUVAIN_MEMBERS;
+      // Coarse cells: 2 × 2 grid cells, about the radius wide.
+      const coarse = (i: number): [number, number] | undefined => {
+        const at = cellOf.get(i);
+        return at && [Math.floor(at[0] / 2), Math.floor(at[1] / 2)];
+      };
+      const nodeOf = (i: number) => {
+        const at = exact ? undefined : coarse(i);
+        return at ? `${CELL_NODE}${at[0]}|${at[1]}` : ids[i]!;
+      };
+      const link = (u: string, v: string, w: number) => {
+        if (graph.hasEdge(u, v)) {
+          const was = graph.getEdgeAttribute(u, v, 'weight') as number;
+          graph.setEdgeAttribute(u, v, 'weight', was + w);
+        } else graph.addEdge(u, v, { weight: w });
+      };
+      for (const i of component) {
+        const node = nodeOf(i);
+        if (!graph.hasNode(node)) graph.addNode(node);
+        const c = companies[i]!;
+        if (c.zoneId === null) continue;
+        const zoneNode = `${ZONE_NODE}${c.zoneId}`;
+        if (!graph.hasNode(zoneNode)) graph.addNode(zoneNode);
+        link(zoneNode, node, 1);
+      }
+      if (exact) {
+        const pts = component
+          .filter((i) => hasLocation(companies[i]!))
+          .map((i) => ({ i, ...pos(i) }));
+        const idx = buildPointIndex(pts, (p) => p);
+        for (const a of pts) {
+          for (const b of itemsAround(idx, a.lon, a.lat, radius)) {
+            if (b.i > a.i && within(a.i, b.i)) graph.addEdge(ids[a.i]!, ids[b.i]!, { weight: 1 });
+          }
+        }
+      } else {
+        // Neighbouring coarse cells, weighted by the pairs they hold.
+        const counts = new Map<number, { cx: number; cy: number; n: number }>();
+        for (const i of component) {
+          const at = coarse(i);
+          if (!at) continue;
+          const k = key(at[0], at[1]);
+          const cell = counts.get(k);
+          if (cell) cell.n++;
+          else counts.set(k, { cx: at[0], cy: at[1], n: 1 });
+        }
+        for (const a of counts.values()) {
+          for (const [dx, dy] of HALF_NEIGHBOURHOOD) {
+            const b = counts.get(key(a.cx + dx, a.cy + dy));
+            if (b) {
+              graph.addEdge(`${CELL_NODE}${a.cx}|${a.cy}`, `${CELL_NODE}${b.cx}|${b.cy}`, {
+                weight: a.n * b.n,
+              });
+            }
+          }
+        }
+      }
+      return { graph, nodeOf };
+    },
+  };
 }
 
 /** Mutualisation proposals of every group, or only of the groups in `only`. */

@@ -88,7 +88,7 @@ interface Scored {
   supplyShare: number;
 }
 
-function checkQuality(cand: Candidate, s: SnapshotFlow, d: SnapshotFlow, notes: string[]) {
+function checkQuality(cand: Candidate, s: SnapshotFlow, d: SnapshotFlow, notes: string[] | null) {
   let factor = 1;
   if (cand.rule === null) return factor;
   for (const c of cand.rule.conditions.quality) {
@@ -99,7 +99,7 @@ function checkQuality(cand: Candidate, s: SnapshotFlow, d: SnapshotFlow, notes: 
       // otherwise kept with a lower score and a note saying what to check.
       if (c.optional === false) return null;
       factor *= UNSTATED_QUALITY_FACTOR;
-      notes.push(`à vérifier : ${c.labelFr}`);
+      notes?.push(`à vérifier : ${c.labelFr}`);
       continue;
     }
     if (c.min !== undefined && !(typeof v === 'number' && v >= c.min)) return null;
@@ -115,6 +115,8 @@ function scoreCandidate(
   d: SnapshotFlow,
   cand: Candidate,
   distance: number | null,
+  /** Where the notes go; null while searching (only the best pair's are ever shown). */
+  notes: string[] | null,
 ): Scored | null {
   if (distance !== null && distance > cand.maxDistanceKm) return null;
   // A hazardous supply goes only to a receiver that declares the authorisation;
@@ -126,10 +128,9 @@ function scoreCandidate(
   ) {
     return null;
   }
-  const notes: string[] = [];
   const quality = checkQuality(cand, s, d, notes);
   if (quality === null) return null;
-  if (s.hazardous) notes.push('déchet dangereux : le receveur déclare être autorisé');
+  if (s.hazardous) notes?.push('déchet dangereux : le receveur déclare être autorisé');
 
   // Units: quantities are canonical; a rule's conversion turns supply units into
   // demand units (only when it is the conversion between these two units).
@@ -140,11 +141,11 @@ function scoreCandidate(
   if (s.quantityPerYear !== null) {
     if (conv && sUnit !== null && dUnit !== null && conv.unit === `${dUnit}/${sUnit}`) {
       supplyInDemand = s.quantityPerYear * conv.factor;
-      notes.push(`conversion : ${conv.labelFr} (× ${frNumber(conv.factor, 4)} ${conv.unit})`);
+      notes?.push(`conversion : ${conv.labelFr} (× ${frNumber(conv.factor, 4)} ${conv.unit})`);
     } else if (sUnit !== null && sUnit === dUnit) {
       supplyInDemand = s.quantityPerYear;
     } else {
-      notes.push(
+      notes?.push(
         `unités non comparables (${sUnit ?? '?'} / ${dUnit ?? '?'}) : couverture estimée à 50 %`,
       );
     }
@@ -166,7 +167,7 @@ function scoreCandidate(
     coverage = UNKNOWN_COVERAGE;
     quantity = supplyInDemand ?? dq;
     if (s.quantityPerYear === null || dq === null || dq <= 0) {
-      notes.push('quantités non renseignées : couverture estimée à 50 %');
+      notes?.push('quantités non renseignées : couverture estimée à 50 %');
     }
   }
 
@@ -175,14 +176,14 @@ function scoreCandidate(
   let distanceFactor: number;
   if (distance === null) {
     distanceFactor = UNKNOWN_DISTANCE_FACTOR;
-    notes.push('localisation manquante : même zone, distance inconnue (facteur 0,9)');
+    notes?.push('localisation manquante : même zone, distance inconnue (facteur 0,9)');
   } else {
     distanceFactor = 1 - 0.5 * (distance / cand.maxDistanceKm);
   }
   // A one-off stock feeds a recurring need once: worth less than a steady flow.
   const oneOff = s.period === 'one_off' || d.period === 'one_off';
   const regularity = oneOff ? ONE_OFF_REGULARITY : 1;
-  if (oneOff) notes.push('flux ponctuel : régularité 0,6');
+  if (oneOff) notes?.push('flux ponctuel : régularité 0,6');
 
   const score = round(cand.confidence * coverage * distanceFactor * regularity * quality, 4);
   if (score < ctx.params.minScore) return null;
@@ -194,7 +195,7 @@ function scoreCandidate(
     distanceFactor,
     regularity,
     quality,
-    notes,
+    notes: notes ?? [],
     sUnit,
     dUnit,
     supplyInDemand,
@@ -240,13 +241,47 @@ function explain(
   );
 }
 
-/** A scored pair, its proposal built only on demand (most candidates never are, with the caps). */
-export interface ScoredPair {
-  key: string;
-  score: number;
-  supplyId: string;
-  demandId: string;
-  build: () => Proposal;
+/**
+ * A scored pair: what the search and the caps need (score, lazily the key);
+ * the proposal (notes, explanation, gains) is built only on demand — most
+ * candidates never are, with the caps.
+ */
+export class ScoredPair {
+  private cachedKey: string | undefined;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly s: SnapshotFlow,
+    private readonly d: SnapshotFlow,
+    private readonly cs: SnapshotCompany,
+    private readonly cd: SnapshotCompany,
+    private readonly cand: Candidate,
+    private readonly distance: number | null,
+    readonly score: number,
+  ) {}
+
+  get supplyId(): string {
+    return this.s.id;
+  }
+
+  get demandId(): string {
+    return this.d.id;
+  }
+
+  /** The proposal key (a hash: computed when first asked, for ties and the result). */
+  get key(): string {
+    return (this.cachedKey ??= proposalKey('substitution', this.s.resourceCode, [
+      this.s.id,
+      this.d.id,
+    ]));
+  }
+
+  build(): Proposal {
+    const { ctx, s, d, cs, cd, distance } = this;
+    // Scored again with its notes: the same figures as during the search.
+    const best = scoreCandidate(ctx, s, d, this.cand, distance, [])!;
+    return buildProposal(ctx, s, d, cs, cd, best, distance);
+  }
 }
 
 /**
@@ -265,18 +300,11 @@ export function scorePair(
 ): ScoredPair | null {
   let best: Scored | null = null;
   for (const cand of candidates) {
-    const sc = scoreCandidate(ctx, s, d, cand, distance);
+    const sc = scoreCandidate(ctx, s, d, cand, distance, null);
     if (sc && (best === null || better(sc, best))) best = sc;
   }
   if (best === null) return null;
-  const found = best;
-  return {
-    key: proposalKey('substitution', s.resourceCode, [s.id, d.id]),
-    score: best.score,
-    supplyId: s.id,
-    demandId: d.id,
-    build: () => buildProposal(ctx, s, d, cs, cd, found, distance),
-  };
+  return new ScoredPair(ctx, s, d, cs, cd, best.cand, distance, best.score);
 }
 
 /** The proposal of the best candidate of a pair, or null (`scorePair` and its build). */
