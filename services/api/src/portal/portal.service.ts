@@ -212,9 +212,10 @@ export async function answerSynergy(
 ) {
   const company = await getReadableCompany(db, ctx, companyId);
   const userId = requireCompanyUser(ctx.principal, companyId);
-  const s = await repo.findCompanySynergy(db, synergyId, companyId);
-  if (!s) throw notFound('Synergie');
+  if (!(await repo.findCompanySynergy(db, synergyId, companyId))) throw notFound('Synergie');
+  // Answers on one synergy are serialised: two last consents see each other.
   await repo.lockSynergy(db, synergyId);
+  const s = (await repo.findCompanySynergy(db, synergyId, companyId))!;
   if (s.stale || CLOSED_STATUSES.has(s.status)) {
     throw new AppError(
       'invalid_state',
