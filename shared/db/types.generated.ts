@@ -79,6 +79,8 @@ export interface Company {
   address: string | null;
   consent_share_flows: Generated<boolean>;
   consent_share_identity: Generated<boolean>;
+  contact_email: string | null;
+  contact_phone: string | null;
   created_at: Generated<Timestamp>;
   headcount_band: string | null;
   id: Generated<string>;
@@ -121,6 +123,22 @@ export interface Diagnostic {
   validated_by: string | null;
   version: number;
   visited_at: string | null;
+}
+
+export interface DiagnosticCorrection {
+  comment: string | null;
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision_comment: string | null;
+  diagnostic_id: string;
+  edits: Json;
+  id: Generated<string>;
+  proposed_by: string | null;
+  result_diagnostic_id: string | null;
+  status: Generated<string>;
+  territory_id: string;
 }
 
 export interface EmissionFactor {
@@ -197,6 +215,23 @@ export interface Naf {
   section_label_fr: string;
 }
 
+export interface Notification {
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  kind: string;
+  synergy_id: string;
+  territory_id: string;
+  text_fr: string;
+}
+
+export interface NotificationRead {
+  notification_id: string;
+  read_at: Generated<Timestamp>;
+  territory_id: string;
+  user_id: string;
+}
+
 export interface Outbox {
   attempts: Generated<number>;
   created_at: Generated<Timestamp>;
@@ -251,6 +286,18 @@ export interface Synergy {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SynergyAnswer {
+  actor_user_id: string | null;
+  answer: string;
+  at: Generated<Timestamp>;
+  comment: string | null;
+  company_id: string;
+  id: Generated<number>;
+  reason_code: string | null;
+  synergy_id: string;
+  territory_id: string;
+}
+
 export interface SynergyEvent {
   actor_user_id: string | null;
   at: Generated<Timestamp>;
@@ -303,14 +350,18 @@ export interface DB {
   company: Company;
   compatibility_rule: CompatibilityRule;
   diagnostic: Diagnostic;
+  diagnostic_correction: DiagnosticCorrection;
   emission_factor: EmissionFactor;
   flow: Flow;
   idempotency_key: IdempotencyKey;
   match_run: MatchRun;
   naf: Naf;
+  notification: Notification;
+  notification_read: NotificationRead;
   outbox: Outbox;
   resource: Resource;
   synergy: Synergy;
+  synergy_answer: SynergyAnswer;
   synergy_event: SynergyEvent;
   synergy_participant: SynergyParticipant;
   territory: Territory;

@@ -25,6 +25,17 @@ export const CompanyCreate = z.object({
   address: z.string().trim().max(500).nullish(),
   location: PointGeometry.nullish().describe('Position (GeoJSON Point) ; la zone en est déduite'),
   isEss: z.boolean().default(false).describe('Structure de l’économie sociale et solidaire'),
+  contactEmail: z
+    .email()
+    .max(320)
+    .nullish()
+    .describe('Contact transmis aux entreprises mises en relation (portail)'),
+  contactPhone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 .()-]{6,40}$/, 'numéro de téléphone attendu')
+    .nullish()
+    .describe('Téléphone transmis aux entreprises mises en relation (portail)'),
   consentShareIdentity: z.boolean().default(false),
   consentShareFlows: z.boolean().default(false),
 });
@@ -48,6 +59,8 @@ export const Company = z
     zoneId: Uuid.nullable(),
     zoneName: z.string().nullable(),
     isEss: z.boolean(),
+    contactEmail: z.string().nullable(),
+    contactPhone: z.string().nullable(),
     consentShareIdentity: z.boolean(),
     consentShareFlows: z.boolean(),
     createdAt: IsoDateTime,

@@ -229,6 +229,45 @@ function adminRule(): Promise<string> {
   return adminRuleId;
 }
 
+/** The company's current validated diagnostic (earlier cases validate new versions). */
+async function currentDiagnostic(companyId: string): Promise<string> {
+  const d = await t.database.db
+    .selectFrom('diagnostic')
+    .select('id')
+    .where('company_id', '=', companyId)
+    .where('status', '=', 'validated')
+    .executeTakeFirstOrThrow();
+  return d.id;
+}
+
+/** A pending correction of the company, written as a company user's proposal would be. */
+async function pendingCorrection(target: Target): Promise<{ id: string; companyId: string }> {
+  const r = await t.database.db
+    .insertInto('diagnostic_correction')
+    .values({
+      territory_id: target.territoryId,
+      company_id: target.companyId,
+      diagnostic_id: await currentDiagnostic(target.companyId),
+      edits: JSON.stringify([
+        {
+          op: 'add',
+          flow: {
+            kind: 'input',
+            resourceCode: 'ENE.ELEC',
+            quantity: 10,
+            unit: 'MWh',
+            period: 'year',
+            quality: {},
+            confidentiality: 'territory',
+          },
+        },
+      ]),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: r.id, companyId: target.companyId };
+}
+
 async function freshDraft(companyId: string): Promise<string> {
   const d = await makeDiagnostic(t.app, w.admin.token, companyId);
   return d.id as string;
@@ -310,6 +349,8 @@ const MEMBERS = (ok: number) => row(401, ok, ok, 404, ok, ok, 404, ok, 404);
 const OFFICERS = (ok: number) => row(401, ok, ok, 404, 403, 403, 404, 403, 404);
 /** Company data: its company's users, officers, admins; partners only see aggregates. */
 const COMPANY_READERS = (ok: number) => row(401, ok, ok, 404, ok, 404, 404, 403, 404);
+/** The company's own users only (its answers, its inbox, its proposals). */
+const COMPANY_USERS = (ok: number) => row(401, 403, 403, 404, ok, 404, 404, 403, 404);
 
 const ids = (res: { body_: Json }, key = 'items'): string[] =>
   (res.body_[key] as Json[]).map((x) => x.id as string);
@@ -828,6 +869,116 @@ const CASES: Case[] = [
       expect(items.length).toBeGreaterThan(0);
       for (const e of items) expect(e.territoryId).toBe(c.target.territoryId);
     },
+  },
+  // ---- company portal: synergies seen by the company, answers, notifications, corrections
+  {
+    op: 'listCompanySynergies',
+    method: 'GET',
+    path: '/v1/companies/{id}/synergies',
+    expect: COMPANY_READERS(200),
+    request: async (c) => {
+      await synergyIn(c.target.territoryId, c.target.companyId);
+      return { params: { id: c.target.companyId } };
+    },
+    ok: async (res, c) => {
+      expect(ids(res)).toContain(await synergyIn(c.target.territoryId, c.target.companyId));
+      expect(JSON.stringify(res.body_)).not.toContain('"participants"');
+    },
+  },
+  {
+    op: 'answerSynergy',
+    method: 'POST',
+    path: '/v1/companies/{id}/synergies/{synergyId}/answer',
+    expect: COMPANY_USERS(200),
+    request: async (c) => ({
+      params: {
+        id: c.target.companyId,
+        synergyId: await synergyIn(c.target.territoryId, c.target.companyId),
+      },
+      payload: { answer: 'decline', reasonCode: 'no_interest' },
+    }),
+    state: (_c, r) => count('synergy_answer', 'synergy_id', r.params!.synergyId!),
+    ok: (res) => expect(res.body_.myAnswer).toBe('decline'),
+  },
+  {
+    op: 'listNotifications',
+    method: 'GET',
+    path: '/v1/companies/{id}/notifications',
+    expect: COMPANY_USERS(200),
+    request: async (c) => {
+      await synergyIn(c.target.territoryId, c.target.companyId);
+      return { params: { id: c.target.companyId } };
+    },
+    // Reading the feed adds the proposals it does not know yet: refused reads add nothing.
+    state: (c) => count('notification', 'company_id', c.target.companyId),
+    changes: () => false,
+    ok: async (res, c) => {
+      const s = await synergyIn(c.target.territoryId, c.target.companyId);
+      expect((res.body_.items as Json[]).map((n) => n.synergyId)).toContain(s);
+    },
+  },
+  {
+    op: 'markNotificationRead',
+    method: 'POST',
+    path: '/v1/notifications/{id}/read',
+    expect: COMPANY_USERS(200),
+    request: async (c) => {
+      const n = await t.database.db
+        .insertInto('notification')
+        .values({
+          territory_id: c.target.territoryId,
+          company_id: c.target.companyId,
+          kind: 'counterpart_answered',
+          synergy_id: await synergyIn(c.target.territoryId, c.target.companyId),
+          text_fr: 'Une entreprise a répondu',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { params: { id: n.id } };
+    },
+    state: (_c, r) => count('notification_read', 'notification_id', r.params!.id!),
+  },
+  {
+    op: 'createCorrection',
+    method: 'POST',
+    path: '/v1/diagnostics/{id}/corrections',
+    expect: COMPANY_USERS(201),
+    request: async (c) => ({
+      params: { id: await currentDiagnostic(c.target.companyId) },
+      payload: { edits: [{ op: 'add', flow: sampleFlows[0] }] },
+    }),
+    state: (c) => count('diagnostic_correction', 'company_id', c.target.companyId),
+  },
+  {
+    op: 'listCompanyCorrections',
+    method: 'GET',
+    path: '/v1/companies/{id}/corrections',
+    expect: COMPANY_READERS(200),
+    request: async (c) => ({ params: { id: (await pendingCorrection(c.target)).companyId } }),
+    ok: (res, c) => {
+      expect((res.body_.items as Json[]).length).toBeGreaterThan(0);
+      for (const x of res.body_.items as Json[]) expect(x.companyId).toBe(c.target.companyId);
+    },
+  },
+  {
+    op: 'acceptCorrection',
+    method: 'POST',
+    path: '/v1/corrections/{id}/accept',
+    expect: OFFICERS(200),
+    request: async (c) => ({ params: { id: (await pendingCorrection(c.target)).id }, payload: {} }),
+    state: (_c, r) => field('diagnostic_correction', r.params!.id!, 'status'),
+    ok: (res) => expect(res.body_.resultDiagnosticId).toEqual(expect.any(String)),
+  },
+  {
+    op: 'rejectCorrection',
+    method: 'POST',
+    path: '/v1/corrections/{id}/reject',
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: { id: (await pendingCorrection(c.target)).id },
+      payload: { comment: 'Flux inchangé' },
+    }),
+    state: (_c, r) => field('diagnostic_correction', r.params!.id!, 'status'),
   },
 ];
 

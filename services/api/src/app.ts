@@ -15,12 +15,14 @@ import type { Database } from '../../core/src/db/database.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { companiesRoutes } from './companies/companies.routes.ts';
+import { correctionsRoutes } from './corrections/corrections.routes.ts';
 import { diagnosticsRoutes } from './diagnostics/diagnostics.routes.ts';
 import { flowsRoutes } from './flows/flows.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerProblemHandler } from './http/problem.ts';
 import { matchingRoutes } from './matching/matching.routes.ts';
+import { portalRoutes } from './portal/portal.routes.ts';
 import { resourcesRoutes } from './resources/resources.routes.ts';
 import { rulesRoutes } from './rules/rules.routes.ts';
 import { territoriesRoutes } from './territories/territories.routes.ts';
@@ -107,6 +109,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           name: 'matching',
           description: 'Mise en relation : passes du moteur, pistes de synergie, lecture du graphe',
         },
+        {
+          name: 'portal',
+          description:
+            'Portail entreprise : pistes vues par l’entreprise (contreparties anonymes jusqu’à la mise en relation), réponses, notifications, corrections de diagnostic',
+        },
         { name: 'audit', description: 'Journal des modifications' },
         { name: 'ops', description: 'Santé du service' },
       ],
@@ -135,6 +142,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       await v1.register(resourcesRoutes);
       await v1.register(rulesRoutes);
       await v1.register(matchingRoutes);
+      await v1.register(portalRoutes);
+      await v1.register(correctionsRoutes);
       await v1.register(auditRoutes);
     },
     { prefix: '/v1' },

@@ -30,6 +30,8 @@ const companySelect = (db: Executor) =>
       'c.zone_id',
       'z.name as zone_name',
       'c.is_ess',
+      'c.contact_email',
+      'c.contact_phone',
       'c.consent_share_identity',
       'c.consent_share_flows',
       'c.created_at',
@@ -70,6 +72,8 @@ export interface CompanyValues {
   headcount_band: string | null;
   address: string | null;
   is_ess: boolean;
+  contact_email: string | null;
+  contact_phone: string | null;
   consent_share_identity: boolean;
   consent_share_flows: boolean;
 }

@@ -37,6 +37,8 @@ export function toCompany(c: Row) {
     zoneId: c.zone_id,
     zoneName: c.zone_name,
     isEss: c.is_ess,
+    contactEmail: c.contact_email,
+    contactPhone: c.contact_phone,
     consentShareIdentity: c.consent_share_identity,
     consentShareFlows: c.consent_share_flows,
     createdAt: c.created_at.toISOString(),
@@ -98,6 +100,8 @@ export async function createCompany(
       headcount_band: input.headcountBand ?? null,
       address: input.address ?? null,
       is_ess: input.isEss,
+      contact_email: input.contactEmail ?? null,
+      contact_phone: input.contactPhone ?? null,
       consent_share_identity: input.consentShareIdentity,
       consent_share_flows: input.consentShareFlows,
     },
@@ -130,6 +134,8 @@ export async function updateCompany(
   if (patch.headcountBand !== undefined) values.headcount_band = patch.headcountBand;
   if (patch.address !== undefined) values.address = patch.address;
   if (patch.isEss !== undefined) values.is_ess = patch.isEss;
+  if (patch.contactEmail !== undefined) values.contact_email = patch.contactEmail;
+  if (patch.contactPhone !== undefined) values.contact_phone = patch.contactPhone;
   if (patch.consentShareIdentity !== undefined)
     values.consent_share_identity = patch.consentShareIdentity;
   if (patch.consentShareFlows !== undefined) values.consent_share_flows = patch.consentShareFlows;

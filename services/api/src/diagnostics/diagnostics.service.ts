@@ -48,7 +48,7 @@ async function loadFull(db: Executor, id: string) {
  * Checks every flow against the catalogue and the unit system and returns the
  * rows to store. All problems are reported at once, with their field paths.
  */
-async function resolveFlows(
+export async function resolveFlows(
   db: Executor,
   flows: z.infer<typeof FlowInput>[],
 ): Promise<repo.FlowValues[]> {
