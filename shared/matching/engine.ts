@@ -11,9 +11,11 @@ import {
   substitutionsAround,
   supplyFlowOf,
 } from './substitution.ts';
+import { PreparedSnapshot, preparedSubstitutionsAround } from './prepared.ts';
 import type { MatchResult, Proposal, Snapshot, SnapshotFlow } from './types.ts';
 
 export { proposalKey } from './keys.ts';
+export { PreparedSnapshot } from './prepared.ts';
 
 /** Drops rejected keys and sorts (score desc, key asc). */
 export function finalize(ctx: Context, proposals: Proposal[]): Proposal[] {
@@ -56,22 +58,36 @@ export type StoredProposal = Pick<Proposal, 'type' | 'resourceCode' | 'theme' | 
  * runMatching(S_after) = (runMatching(S_before) − affects) ∪ runIncremental(S_after, X).
  */
 export function runIncremental(
-  snapshot: Snapshot,
+  input: Snapshot | PreparedSnapshot,
   companyIds: readonly string[],
   options: IncrementalOptions = {},
 ): { proposals: Proposal[]; affects: (p: StoredProposal) => boolean } {
-  const ctx = buildContext(snapshot);
   const ids = new Set(companyIds);
+  const previous = options.previousFlows;
+  // With the previous flows known, the search goes through both sides'
+  // indexes from the flows concerned (a prepared snapshot, built here when
+  // not given); without them, every flow within reach must be looked at.
+  const prep =
+    input instanceof PreparedSnapshot
+      ? input
+      : previous
+        ? new PreparedSnapshot(input)
+        : undefined;
+  const snapshot = prep ? prep.currentSnapshot() : (input as Snapshot);
+  const ctx = prep && prep.changedCompanies === 0 ? prep.ctx : buildContext(snapshot);
   let groups: Set<string> | undefined;
-  if (options.previousFlows) {
+  if (previous) {
     groups = new Set();
-    const touched = [...snapshot.flows, ...options.previousFlows];
-    for (const f of touched) {
+    const current = prep ? [...ids].flatMap((id) => prep.flowsOf(id)) : snapshot.flows;
+    for (const f of [...current, ...previous]) {
       if (!ids.has(f.companyId)) continue;
       for (const g of groupsOfFlow(f)) groups.add(g.id);
     }
   }
-  const subs = substitutionsAround(ctx, ids, options.previousFlows);
+  const subs =
+    prep && previous
+      ? preparedSubstitutionsAround(prep, ids, previous)
+      : substitutionsAround(ctx, ids, previous);
   const proposals = finalize(ctx, [...subs.proposals, ...mutualisations(ctx, groups)]);
   const involves = (p: StoredProposal) => p.participants.some((x) => ids.has(x.companyId));
   const affects = (p: StoredProposal) => {

@@ -373,20 +373,31 @@ function buildProposal(
 
 // ------------------------------------------------------------ indexed search
 
-interface DemandEntry {
+export interface FlowEntry {
   flow: SnapshotFlow;
   company: SnapshotCompany;
 }
 
-/** Demand flows indexed by resource code, in space (located) and by zone. */
-export interface DemandIndex {
+/**
+ * The flows of one side (supplies or demands) by resource code: a spatial
+ * index of the located ones, and zone lists for the pairs found through a
+ * shared zone. An index may hide the entries of some companies and carry an
+ * `extra` index of their current flows (a prepared snapshot's changes).
+ */
+export interface FlowIndex {
   codes: string[];
-  located: Map<string, PointIndex<DemandEntry>>;
-  /** `${zoneId}|${code}` → demand flows whose company has no location. */
-  unlocatedByZone: Map<string, DemandEntry[]>;
-  /** `${zoneId}|${code}` → all demand flows of the zone (for unlocated suppliers). */
-  allByZone: Map<string, DemandEntry[]>;
+  /** Categories of the flows of each code (the exact match may depend on it). */
+  categories: Map<string, Set<string>>;
+  located: Map<string, PointIndex<FlowEntry>>;
+  /** `${zoneId}|${code}` → flows whose company has no location. */
+  unlocatedByZone: Map<string, FlowEntry[]>;
+  /** `${zoneId}|${code}` → all flows of the zone. */
+  allByZone: Map<string, FlowEntry[]>;
+  hidden?: ReadonlySet<string>;
+  extra?: FlowIndex;
 }
+/** @deprecated name kept for the callers that index demands. */
+export type DemandIndex = FlowIndex;
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   const list = m.get(k);
@@ -394,16 +405,22 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   else m.set(k, [v]);
 }
 
-export function buildDemandIndex(ctx: Context, flows: readonly SnapshotFlow[]): DemandIndex {
-  const locatedLists = new Map<string, DemandEntry[]>();
-  const unlocatedByZone = new Map<string, DemandEntry[]>();
-  const allByZone = new Map<string, DemandEntry[]>();
-  const codes = new Set<string>();
+export function buildFlowIndex(
+  ctx: Context,
+  flows: readonly SnapshotFlow[],
+  side: (f: SnapshotFlow) => boolean,
+): FlowIndex {
+  const locatedLists = new Map<string, FlowEntry[]>();
+  const unlocatedByZone = new Map<string, FlowEntry[]>();
+  const allByZone = new Map<string, FlowEntry[]>();
+  const categories = new Map<string, Set<string>>();
   for (const flow of [...flows].sort(byId)) {
-    if (!isDemand(flow)) continue;
+    if (!side(flow)) continue;
     const company = ctx.companies.get(flow.companyId);
     if (!company) continue;
-    codes.add(flow.resourceCode);
+    let cats = categories.get(flow.resourceCode);
+    if (!cats) categories.set(flow.resourceCode, (cats = new Set()));
+    cats.add(flow.category);
     const e = { flow, company };
     if (hasLocation(company)) push(locatedLists, flow.resourceCode, e);
     if (company.zoneId !== null) {
@@ -412,14 +429,30 @@ export function buildDemandIndex(ctx: Context, flows: readonly SnapshotFlow[]): 
       if (!hasLocation(company)) push(unlocatedByZone, zk, e);
     }
   }
-  const located = new Map<string, PointIndex<DemandEntry>>();
+  const located = new Map<string, PointIndex<FlowEntry>>();
   for (const [code, list] of locatedLists) {
     located.set(
       code,
       buildPointIndex(list, (e) => e.company as { lon: number; lat: number }),
     );
   }
-  return { codes: [...codes].sort(), located, unlocatedByZone, allByZone };
+  return { codes: [...categories.keys()].sort(), categories, located, unlocatedByZone, allByZone };
+}
+
+export const buildDemandIndex = (ctx: Context, flows: readonly SnapshotFlow[]) =>
+  buildFlowIndex(ctx, flows, isDemand);
+export const buildSupplyIndex = (ctx: Context, flows: readonly SnapshotFlow[]) =>
+  buildFlowIndex(ctx, flows, isSupply);
+
+/** The index and its extra layer, each with the companies it hides. */
+function layers(index: FlowIndex): [FlowIndex, ReadonlySet<string> | undefined][] {
+  return index.extra ? [[index, index.hidden], [index.extra, undefined]] : [[index, index.hidden]];
+}
+
+/** Every code of the index, extra layer included. */
+function codesOf(index: FlowIndex): string[] {
+  if (!index.extra) return index.codes;
+  return [...new Set([...index.codes, ...index.extra.codes])].sort();
 }
 
 interface CodeCandidates {
@@ -452,7 +485,8 @@ export class CandidateTable {
   }
 
   get(supplyCode: string, category: string): CodeCandidates[] {
-    const hit = this.cache.get(supplyCode);
+    const ck = `${supplyCode}|${category}`;
+    const hit = this.cache.get(ck);
     if (hit) return hit;
     const byCode = new Map<string, Candidate[]>();
     if (this.present.has(supplyCode)) {
@@ -469,9 +503,38 @@ export class CandidateTable {
         candidates,
         maxDistanceKm: Math.max(...candidates.map((c) => c.maxDistanceKm)),
       }));
-    this.cache.set(supplyCode, list);
+    this.cache.set(ck, list);
     return list;
   }
+
+  /** The (supply code, category) pairs of `supplies` that may feed `demandCode`, with their candidates. */
+  feeders(supplies: FlowIndex, demandCode: string): Feeder[] {
+    let all = this.feederCache.get(demandCode);
+    if (all) return all;
+    all = [];
+    const cats = new Map<string, Set<string>>();
+    for (const [ix] of layers(supplies)) {
+      for (const [code, set] of ix.categories) {
+        let c = cats.get(code);
+        if (!c) cats.set(code, (c = new Set()));
+        for (const x of set) c.add(x);
+      }
+    }
+    for (const code of [...cats.keys()].sort()) {
+      for (const category of [...cats.get(code)!].sort()) {
+        const hit = this.get(code, category).find((c) => c.demandCode === demandCode);
+        if (hit) all.push({ supplyCode: code, category, ...hit });
+      }
+    }
+    this.feederCache.set(demandCode, all);
+    return all;
+  }
+  private readonly feederCache = new Map<string, Feeder[]>();
+}
+
+interface Feeder extends CodeCandidates {
+  supplyCode: string;
+  category: string;
 }
 
 /**
@@ -483,10 +546,11 @@ export class CandidateTable {
 export function searchSupplies(
   ctx: Context,
   supplies: readonly SnapshotFlow[],
-  index: DemandIndex,
+  index: FlowIndex,
   emit: (p: ScoredPair) => void,
+  table: CandidateTable = new CandidateTable(ctx, codesOf(index)),
 ): void {
-  const table = new CandidateTable(ctx, index.codes);
+  const ls = layers(index);
   for (const s of supplies) {
     if (!isSupply(s)) continue;
     const cs = ctx.companies.get(s.companyId);
@@ -495,25 +559,79 @@ export function searchSupplies(
     if (codeCands.length === 0) continue;
     const located = hasLocation(cs);
     for (const { demandCode, candidates, maxDistanceKm } of codeCands) {
-      if (located) {
-        const idx = index.located.get(demandCode);
-        if (idx) {
-          for (const e of itemsAround(idx, cs.lon, cs.lat, maxDistanceKm)) {
-            if (e.company.id === cs.id) continue;
-            const dist = distanceKm(cs, e.company as { lon: number; lat: number });
-            const p = scorePair(ctx, s, e.flow, cs, e.company, candidates, dist);
-            if (p) emit(p);
+      for (const [ix, hidden] of ls) {
+        if (located) {
+          const idx = ix.located.get(demandCode);
+          if (idx) {
+            for (const e of itemsAround(idx, cs.lon, cs.lat, maxDistanceKm)) {
+              if (e.company.id === cs.id || hidden?.has(e.company.id)) continue;
+              const dist = distanceKm(cs, e.company as { lon: number; lat: number });
+              const p = scorePair(ctx, s, e.flow, cs, e.company, candidates, dist);
+              if (p) emit(p);
+            }
           }
         }
+        if (cs.zoneId === null) continue;
+        const zoneList = (located ? ix.unlocatedByZone : ix.allByZone).get(
+          `${cs.zoneId}|${demandCode}`,
+        );
+        for (const e of zoneList ?? []) {
+          if (e.company.id === cs.id || hidden?.has(e.company.id)) continue;
+          const p = scorePair(ctx, s, e.flow, cs, e.company, candidates, null);
+          if (p) emit(p);
+        }
       }
-      if (cs.zoneId === null) continue;
-      const zoneList = (located ? index.unlocatedByZone : index.allByZone).get(
-        `${cs.zoneId}|${demandCode}`,
-      );
-      for (const e of zoneList ?? []) {
-        if (e.company.id === cs.id) continue;
-        const p = scorePair(ctx, s, e.flow, cs, e.company, candidates, null);
+    }
+  }
+}
+
+/**
+ * The other direction of `searchSupplies`: the supplies of an index that may
+ * feed the given demand flows, found with the supplies' spatial index (the
+ * same pairs, distances and scores as the forward search finds). Supplies for
+ * which `skip` is true are left out.
+ */
+export function searchDemands(
+  ctx: Context,
+  demands: readonly SnapshotFlow[],
+  index: FlowIndex,
+  table: CandidateTable,
+  emit: (p: ScoredPair) => void,
+  skip: (s: SnapshotFlow) => boolean = () => false,
+): void {
+  const ls = layers(index);
+  for (const d of demands) {
+    if (!isDemand(d)) continue;
+    const cd = ctx.companies.get(d.companyId);
+    if (!cd) continue;
+    const located = hasLocation(cd);
+    for (const { supplyCode, category, candidates, maxDistanceKm } of table.feeders(
+      index,
+      d.resourceCode,
+    )) {
+      const found = (e: FlowEntry, dist: number | null) => {
+        if (e.flow.category !== category || e.company.id === cd.id || skip(e.flow)) return;
+        const p = scorePair(ctx, e.flow, d, e.company, cd, candidates, dist);
         if (p) emit(p);
+      };
+      for (const [ix, hidden] of ls) {
+        if (located) {
+          const idx = ix.located.get(supplyCode);
+          if (idx) {
+            for (const e of itemsAround(idx, cd.lon, cd.lat, maxDistanceKm)) {
+              if (hidden?.has(e.company.id)) continue;
+              found(e, distanceKm(e.company as { lon: number; lat: number }, cd));
+            }
+          }
+        }
+        if (cd.zoneId === null) continue;
+        // A located demand meets the zone's unlocated supplies; an unlocated one, all of them.
+        const zoneList = (located ? ix.unlocatedByZone : ix.allByZone).get(
+          `${cd.zoneId}|${supplyCode}`,
+        );
+        for (const e of zoneList ?? []) {
+          if (!hidden?.has(e.company.id)) found(e, null);
+        }
       }
     }
   }

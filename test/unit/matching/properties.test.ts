@@ -1,7 +1,11 @@
 // Properties over many seeded random snapshots: determinism, naive ==
 // indexed, and the incremental property.
 import { describe, expect, it } from 'vitest';
-import { runIncremental, runMatching } from '../../../shared/matching/engine.ts';
+import {
+  PreparedSnapshot,
+  runIncremental,
+  runMatching,
+} from '../../../shared/matching/engine.ts';
 import { seededRng } from '../../../shared/matching/keys.ts';
 import { runMatchingNaive } from '../../../shared/matching/naive.ts';
 import type { Proposal, Snapshot } from '../../../shared/matching/types.ts';
@@ -77,7 +81,11 @@ describe('matching properties (seeded random snapshots)', () => {
   });
 
   /** `cap`: maxProposalsPerFlow (undefined: the default; 0: no cap). */
-  const incremental = (withPrevious: boolean, cap?: number) => () => {
+  /**
+   * `overlay`: the worker's way — a snapshot prepared before the change (with
+   * an earlier, unrelated change already applied), the change applied to it.
+   */
+  const incremental = (withPrevious: boolean, cap?: number, overlay = false) => () => {
     let touched = 0;
     for (const seed of SEEDS) {
       const { snapshot: random } = randomSnapshot(seed);
@@ -94,7 +102,17 @@ describe('matching properties (seeded random snapshots)', () => {
       const { after, changed } = perturb(before, seed * 7 + 1);
       const full = runMatching(after).proposals;
       const previousFlows = before.flows.filter((f) => changed.includes(f.companyId));
-      const inc = runIncremental(after, changed, withPrevious ? { previousFlows } : {});
+      let input: Snapshot | PreparedSnapshot = after;
+      if (overlay) {
+        const prep = new PreparedSnapshot(before);
+        const flowsOf = (s: Snapshot, id: string) => s.flows.filter((f) => f.companyId === id);
+        // An earlier change that left a company's flows as they are, then this one.
+        const other = before.companies.find((c) => !changed.includes(c.id));
+        if (other) prep.setCompanyFlows(new Map([[other.id, flowsOf(before, other.id)]]));
+        prep.setCompanyFlows(new Map(changed.map((id) => [id, flowsOf(after, id)])));
+        input = prep;
+      }
+      const inc = runIncremental(input, changed, withPrevious ? { previousFlows } : {});
       const expected = new Map(asMap(runMatching(before).proposals));
       for (const p of runMatching(before).proposals) if (inc.affects(p)) expected.delete(p.key);
       for (const p of inc.proposals) {
@@ -111,6 +129,14 @@ describe('matching properties (seeded random snapshots)', () => {
   };
   it('incremental property, with the companies’ previous flows', incremental(true));
   it('incremental property, without them (all groups re-clustered)', incremental(false));
+  it(
+    'incremental property, on a prepared snapshot with the change as an overlay',
+    incremental(true, undefined, true),
+  );
+  it(
+    'incremental property, prepared snapshot and overlay, at most 1 per flow',
+    incremental(true, 1, true),
+  );
   for (const cap of [1, 2, 0]) {
     const label = cap === 0 ? 'no cap' : `at most ${cap} per flow`;
     it(`incremental property, ${label}, with previous flows`, incremental(true, cap));
