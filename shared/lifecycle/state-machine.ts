@@ -2,7 +2,7 @@
 // which, and the French labels users see. The API service asks `canTransition`
 // before every change; nothing else decides it.
 
-import { SYNERGY_STATUSES } from '../schemas/matching.ts';
+import type { SYNERGY_STATUSES } from '../schemas/matching.ts';
 
 export type SynergyStatus = (typeof SYNERGY_STATUSES)[number];
 
