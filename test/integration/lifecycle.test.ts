@@ -99,11 +99,19 @@ describe('state machine', () => {
       it(`${from} → ${to}: ${allowed ? 'allowed' : '409'}`, async () => {
         const id = await synergyIn(from);
         const before = await stateOf(id);
-        const res = await transition(w.officer.token, id, {
+        const body = {
           to,
           ...(needsReason(to) ? { reasonCode: 'economic' } : {}),
           comment: `vers ${to}`,
-        });
+        };
+        // Company users (of a participating company) and partners may make no transition.
+        for (const token of [w.companyUser.token, partnerKey]) {
+          const refused = await transition(token, id, body);
+          expect(refused.statusCode).toBe(403);
+          expectProblem(refused, 403, 'forbidden');
+          expect(await stateOf(id)).toEqual(before);
+        }
+        const res = await transition(w.officer.token, id, body);
         if (allowed) {
           expect(res.statusCode, res.body).toBe(200);
           expect(res.body_.status).toBe(to);

@@ -321,6 +321,27 @@ describe('members, meetings and groups', () => {
     );
     expect(byTheme.body_.items).toHaveLength(1);
     expect((await api('PATCH', `/working-groups/${g.id as string}`, {})).statusCode).toBe(400);
+    // A closed group takes no member or meeting until reopened.
+    const counts = async () =>
+      Promise.all([
+        countRows(t.database.db, 'working_group_member'),
+        countRows(t.database.db, 'working_group_meeting'),
+      ]);
+    const before = await counts();
+    const member = await api('PUT', `/working-groups/${g.id as string}/members/${m1.id as string}`);
+    expect(member.statusCode).toBe(409);
+    expect(member.body_.code).toBe('conflict');
+    const meeting = await api('POST', `/working-groups/${g.id as string}/meetings`, {
+      heldOn: '2026-12-01',
+    });
+    expect(meeting.statusCode).toBe(409);
+    expect(await counts()).toEqual(before);
+    expect(
+      (await api('PATCH', `/working-groups/${g.id as string}`, { status: 'active' })).statusCode,
+    ).toBe(200);
+    expect(
+      (await api('PUT', `/working-groups/${g.id as string}/members/${m1.id as string}`)).statusCode,
+    ).toBe(200);
     expect(
       (await api('POST', `/territories/${tid()}/working-groups`, { theme: 'golf', name: 'x' }))
         .statusCode,

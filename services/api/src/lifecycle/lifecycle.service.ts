@@ -326,7 +326,10 @@ export async function listFollowUp(
     (
       await withParticipants(
         db,
-        await Promise.all(page.items.map(async (r) => (await matchingRepo.findSynergy(db, r.id))!)),
+        await matchingRepo.findSynergies(
+          db,
+          page.items.map((r) => r.id),
+        ),
       )
     ).map((s) => [s.id, s]),
   );

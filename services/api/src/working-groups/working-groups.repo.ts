@@ -26,7 +26,7 @@ export async function findGroup(db: Executor, id: string) {
 export async function lockGroup(db: Executor, id: string) {
   return db
     .selectFrom('working_group')
-    .select(['id', 'territory_id', 'theme'])
+    .select(['id', 'territory_id', 'theme', 'status'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();

@@ -96,7 +96,7 @@ export const workingGroupsRoutes: FastifyPluginAsyncZod = async (app) => {
           'Ajouter une entreprise du territoire au groupe (sans effet si déjà membre) ; autre territoire → 422',
         tags,
         params: MemberParams,
-        response: { 200: WorkingGroup, ...problems(401, 403, 404, 422) },
+        response: { 200: WorkingGroup, ...problems(401, 403, 404, 409, 422) },
       },
     },
     async (req) =>
@@ -113,7 +113,7 @@ export const workingGroupsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Retirer une entreprise du groupe',
         tags,
         params: MemberParams,
-        response: { 204: z.null(), ...problems(401, 403, 404) },
+        response: { 204: z.null(), ...problems(401, 403, 404, 409) },
       },
     },
     async (req, reply) => {
@@ -147,7 +147,7 @@ export const workingGroupsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         params: IdParams,
         body: MeetingCreate,
-        response: { 201: Meeting, ...problems(400, 401, 403, 404, 422) },
+        response: { 201: Meeting, ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
     async (req, reply) =>
@@ -165,7 +165,7 @@ export const workingGroupsRoutes: FastifyPluginAsyncZod = async (app) => {
           'Rattacher une synergie au groupe ; une mutualisation y ajoute ses entreprises comme membres',
         tags,
         params: LinkParams,
-        response: { 200: WorkingGroup, ...problems(401, 403, 404, 422) },
+        response: { 200: WorkingGroup, ...problems(401, 403, 404, 409, 422) },
       },
     },
     async (req) =>
@@ -182,7 +182,7 @@ export const workingGroupsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Détacher une synergie du groupe (les membres restent)',
         tags,
         params: LinkParams,
-        response: { 204: z.null(), ...problems(401, 403, 404) },
+        response: { 204: z.null(), ...problems(401, 403, 404, 409) },
       },
     },
     async (req, reply) => {

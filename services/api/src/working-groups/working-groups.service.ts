@@ -66,10 +66,28 @@ async function full(db: Executor, id: string) {
 }
 
 /** The group, when the caller is an officer of its territory (or an administrator). */
-async function groupForOfficer(db: Executor, ctx: RequestContext, id: string, lock = false) {
-  const g = lock ? await repo.lockGroup(db, id) : await repo.findGroup(db, id);
+async function groupForOfficer(db: Executor, ctx: RequestContext, id: string) {
+  const g = await repo.findGroup(db, id);
   if (!g) throw notFound('Groupe de travail');
   requireOfficerOf(ctx.principal, g.territory_id, 'Groupe de travail');
+  return g;
+}
+
+/**
+ * The group, locked for a change, when the caller is one of its officers. A
+ * closed group takes no new member, meeting or synergy until it is reopened.
+ */
+async function groupToChange(
+  db: Executor,
+  ctx: RequestContext,
+  id: string,
+  { mustBeActive = true } = {},
+) {
+  const g = await repo.lockGroup(db, id);
+  if (!g) throw notFound('Groupe de travail');
+  requireOfficerOf(ctx.principal, g.territory_id, 'Groupe de travail');
+  if (mustBeActive && g.status !== 'active')
+    throw new AppError('conflict', 'Ce groupe de travail est clos : rouvrez-le pour le modifier');
   return g;
 }
 
@@ -126,7 +144,7 @@ export async function updateGroup(
   id: string,
   input: z.infer<typeof WorkingGroupUpdate>,
 ) {
-  const g = await groupForOfficer(db, ctx, id, true);
+  const g = await groupToChange(db, ctx, id, { mustBeActive: false });
   const before = await full(db, id);
   await repo.updateGroup(db, id, input);
   const after = await full(db, id);
@@ -157,7 +175,7 @@ async function requireCompaniesOfTerritory(
 }
 
 export async function addMember(db: Executor, ctx: RequestContext, id: string, companyId: string) {
-  const g = await groupForOfficer(db, ctx, id, true);
+  const g = await groupToChange(db, ctx, id);
   await requireCompaniesOfTerritory(db, g.territory_id, [companyId], () => 'companyId');
   const added = await repo.addMembers(
     db,
@@ -184,7 +202,7 @@ export async function removeMember(
   id: string,
   companyId: string,
 ) {
-  const g = await groupForOfficer(db, ctx, id, true);
+  const g = await groupToChange(db, ctx, id);
   if (!(await repo.removeMember(db, id, companyId))) throw notFound('Membre du groupe');
   await recordAudit(db, ctx, {
     territoryId: g.territory_id,
@@ -222,7 +240,7 @@ export async function createMeeting(
   id: string,
   input: z.infer<typeof MeetingCreate>,
 ) {
-  const g = await groupForOfficer(db, ctx, id, true);
+  const g = await groupToChange(db, ctx, id);
   const attendees = [...new Set(input.attendeeCompanyIds)];
   await requireCompaniesOfTerritory(
     db,
@@ -276,7 +294,7 @@ export async function linkSynergy(
   id: string,
   synergyId: string,
 ) {
-  const g = await groupForOfficer(db, ctx, id, true);
+  const g = await groupToChange(db, ctx, id);
   const s = await synergyOfGroup(db, g.territory_id, synergyId);
   const linked = await repo.link(db, {
     groupId: id,
@@ -313,7 +331,7 @@ export async function unlinkSynergy(
   id: string,
   synergyId: string,
 ) {
-  const g = await groupForOfficer(db, ctx, id, true);
+  const g = await groupToChange(db, ctx, id);
   if (!(await repo.unlink(db, id, synergyId))) throw notFound('Synergie rattachée');
   await recordAudit(db, ctx, {
     territoryId: g.territory_id,
@@ -331,8 +349,7 @@ export async function suggestions(db: Executor, ctx: RequestContext, id: string)
     { groupId: id, territoryId: g.territory_id },
     ENGINE_THEMES_OF[g.theme as WorkingGroupTheme],
   );
-  const rows = await Promise.all(ids.map(async (s) => (await matchingRepo.findSynergy(db, s))!));
-  return { items: await withParticipants(db, rows) };
+  return { items: await withParticipants(db, await matchingRepo.findSynergies(db, ids)) };
 }
 
 export async function pooledVolumes(db: Executor, ctx: RequestContext, id: string) {
