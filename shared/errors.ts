@@ -9,6 +9,11 @@ export const ERROR_CODES = {
   conflict: { status: 409, title: 'Conflit avec l’état actuel' },
   duplicate_siret: { status: 409, title: 'SIRET déjà enregistré dans ce territoire' },
   invalid_state: { status: 409, title: 'Transition impossible dans cet état' },
+  transition_forbidden: { status: 409, title: 'Changement de statut interdit' },
+  realised_gains_not_allowed: {
+    status: 409,
+    title: 'Gains réalisés réservés aux synergies en cours ou mises en œuvre',
+  },
   idempotency_key_reused: {
     status: 422,
     title: 'Clé d’idempotence déjà utilisée pour une autre requête',

@@ -262,6 +262,7 @@ export interface Resource {
 
 export interface Synergy {
   created_at: Generated<Timestamp>;
+  created_by: string | null;
   distance_km: number | null;
   estimated_gains: Json | null;
   explanation_fr: string | null;
@@ -304,6 +305,7 @@ export interface SynergyEvent {
   comment: string | null;
   from_status: string | null;
   id: Generated<number>;
+  reason_code: string | null;
   run_id: string | null;
   synergy_id: string;
   territory_id: string;
@@ -319,6 +321,20 @@ export interface SynergyParticipant {
   territory_id: string;
 }
 
+export interface SynergyRejection {
+  created_at: Generated<Timestamp>;
+  demand_flow_id: string | null;
+  fingerprint: string;
+  id: Generated<number>;
+  reason_code: string;
+  receiver_company_id: string;
+  rule_id: string | null;
+  supplier_company_id: string;
+  supply_flow_id: string | null;
+  synergy_id: string;
+  territory_id: string;
+}
+
 export interface Territory {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -330,6 +346,48 @@ export interface Territory {
 export interface UserTerritory {
   territory_id: string;
   user_id: string;
+}
+
+export interface WorkingGroup {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  description: string | null;
+  id: Generated<string>;
+  name: string;
+  status: Generated<string>;
+  territory_id: string;
+  theme: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WorkingGroupMeeting {
+  attendee_company_ids: Generated<string[]>;
+  attendee_names: Generated<string[]>;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  held_on: string;
+  id: Generated<string>;
+  minutes: string | null;
+  territory_id: string;
+  title: string | null;
+  working_group_id: string;
+}
+
+export interface WorkingGroupMember {
+  added_at: Generated<Timestamp>;
+  added_by: string | null;
+  company_id: string;
+  source: Generated<string>;
+  territory_id: string;
+  working_group_id: string;
+}
+
+export interface WorkingGroupSynergy {
+  linked_at: Generated<Timestamp>;
+  linked_by: string | null;
+  synergy_id: string;
+  territory_id: string;
+  working_group_id: string;
 }
 
 export interface Zone {
@@ -364,7 +422,12 @@ export interface DB {
   synergy_answer: SynergyAnswer;
   synergy_event: SynergyEvent;
   synergy_participant: SynergyParticipant;
+  synergy_rejection: SynergyRejection;
   territory: Territory;
   user_territory: UserTerritory;
+  working_group: WorkingGroup;
+  working_group_meeting: WorkingGroupMeeting;
+  working_group_member: WorkingGroupMember;
+  working_group_synergy: WorkingGroupSynergy;
   zone: Zone;
 }

@@ -68,11 +68,7 @@ export function runIncremental(
   // indexes from the flows concerned (a prepared snapshot, built here when
   // not given); without them, every flow within reach must be looked at.
   const prep =
-    input instanceof PreparedSnapshot
-      ? input
-      : previous
-        ? new PreparedSnapshot(input)
-        : undefined;
+    input instanceof PreparedSnapshot ? input : previous ? new PreparedSnapshot(input) : undefined;
   const snapshot = prep ? prep.currentSnapshot() : (input as Snapshot);
   const ctx = prep && prep.changedCompanies === 0 ? prep.ctx : buildContext(snapshot);
   let groups: Set<string> | undefined;

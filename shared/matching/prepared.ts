@@ -53,10 +53,7 @@ export class PreparedSnapshot {
   /** Replaces the current flows of some companies (the others keep theirs). */
   setCompanyFlows(changes: ReadonlyMap<string, readonly SnapshotFlow[]>): void {
     for (const [companyId, flows] of changes) {
-      this.overlay.set(
-        companyId,
-        flows.filter((f) => f.companyId === companyId).sort(byId),
-      );
+      this.overlay.set(companyId, flows.filter((f) => f.companyId === companyId).sort(byId));
     }
     const extra = [...this.overlay.values()].flat();
     this.overlayById = new Map(extra.map((f) => [f.id, f]));

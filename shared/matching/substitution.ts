@@ -446,7 +446,12 @@ export const buildSupplyIndex = (ctx: Context, flows: readonly SnapshotFlow[]) =
 
 /** The index and its extra layer, each with the companies it hides. */
 function layers(index: FlowIndex): [FlowIndex, ReadonlySet<string> | undefined][] {
-  return index.extra ? [[index, index.hidden], [index.extra, undefined]] : [[index, index.hidden]];
+  return index.extra
+    ? [
+        [index, index.hidden],
+        [index.extra, undefined],
+      ]
+    : [[index, index.hidden]];
 }
 
 /** Every code of the index, extra layer included. */

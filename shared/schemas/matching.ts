@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNIT_CODES } from '../units.ts';
 import { IsoDateTime, PageQuery, QueryBoolean, Uuid } from './common.ts';
 
 export const MatchRunCreate = z
@@ -58,6 +59,22 @@ export const SYNERGY_STATUSES = [
   'abandoned',
 ] as const;
 
+/** Figures measured once the exchange runs, next to the engine's estimate. */
+export const RealisedGains = z
+  .object({
+    quantityPerYear: z.number().nonnegative().nullable().describe('Quantité échangée par an'),
+    unit: z.enum(UNIT_CODES).nullable().describe('Unité de la quantité'),
+    eurPerYear: z.number().nullable().describe('Économie en € par an'),
+    tco2ePerYear: z.number().nullable().describe('tCO2e évitées par an'),
+    jobsCreated: z.number().int().nonnegative().nullable().describe('Emplois créés'),
+    jobsKept: z.number().int().nonnegative().nullable().describe('Emplois maintenus'),
+    measuredAt: z.iso.date().describe('Date de la mesure'),
+    comment: z.string().max(2000).nullable(),
+    recordedAt: IsoDateTime,
+    recordedBy: z.object({ id: Uuid, displayName: z.string() }).nullable(),
+  })
+  .meta({ id: 'RealisedGains' });
+
 export const SynergyParticipant = z.object({
   role: z.enum(['supplier', 'receiver', 'member']),
   companyId: Uuid,
@@ -89,6 +106,10 @@ export const Synergy = z
     estimatedGains: z
       .unknown()
       .describe('t détournées/an, tCO2e évitées/an, €/an, avec facteurs, sources et hypothèses'),
+    realisedGains: RealisedGains.nullable().describe(
+      'Gains réalisés mesurés (synergies en cours ou mises en œuvre)',
+    ),
+    origin: z.enum(['engine', 'manual']).describe('Proposée par le moteur ou saisie à la main'),
     stale: z.boolean().describe('Plus proposée par la dernière passe (flux modifiés)'),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,

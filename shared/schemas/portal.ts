@@ -5,21 +5,8 @@
 import { z } from 'zod';
 import { IsoDateTime, PageQuery, Uuid } from './common.ts';
 import { FlowInput } from './flows.ts';
+import { RejectionReason } from './lifecycle.ts';
 import { SYNERGY_STATUSES } from './matching.ts';
-
-/** Closed list shared with the synergy lifecycle (rejection / abandonment reasons). */
-export const REJECTION_REASONS = [
-  'technical',
-  'economic',
-  'regulatory',
-  'distance',
-  'quantity',
-  'quality',
-  'no_interest',
-  'duplicate',
-  'other',
-] as const;
-export const RejectionReason = z.enum(REJECTION_REASONS);
 
 export const ANSWERS = ['accept', 'decline', 'introduce'] as const;
 export const Answer = z.enum(ANSWERS);

@@ -364,6 +364,75 @@ function zoneFeature(name: string): Json {
   };
 }
 
+// ---- lifecycle and working-group fixtures (fresh rows per cell: each cell may change them)
+async function freshSynergy(territoryId: string, companyId: string, status: string) {
+  const s = await t.database.db
+    .insertInto('synergy')
+    .values({
+      territory_id: territoryId,
+      key: `isolation-lifecycle-${uniq()}`,
+      type: 'mutualisation',
+      resource_code: 'ENE.ELEC',
+      status,
+      score: 0.5,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.database.db
+    .insertInto('synergy_participant')
+    .values({
+      synergy_id: s.id,
+      territory_id: territoryId,
+      role: 'member',
+      company_id: companyId,
+      position: 0,
+    })
+    .execute();
+  return s.id;
+}
+
+/** A working group of the territory, with the given members and linked synergies. */
+async function freshGroup(
+  territoryId: string,
+  memberIds: string[] = [],
+  synergyIds: string[] = [],
+) {
+  const g = await t.database.db
+    .insertInto('working_group')
+    .values({ territory_id: territoryId, theme: 'energy_purchasing', name: `Groupe ${uniq()}` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (memberIds.length > 0)
+    await t.database.db
+      .insertInto('working_group_member')
+      .values(
+        memberIds.map((company_id) => ({
+          working_group_id: g.id,
+          territory_id: territoryId,
+          company_id,
+        })),
+      )
+      .execute();
+  if (synergyIds.length > 0)
+    await t.database.db
+      .insertInto('working_group_synergy')
+      .values(
+        synergyIds.map((synergy_id) => ({
+          working_group_id: g.id,
+          territory_id: territoryId,
+          synergy_id,
+        })),
+      )
+      .execute();
+  return g.id;
+}
+
+/** The two companies of the side that owns the territory. */
+function companiesOfTerritory(territoryId: string): [string, string] {
+  const side = w.A.territoryId === territoryId ? w.A : w.B;
+  return [side.companies[0].id as string, side.companies[1].id as string];
+}
+
 const CASES: Case[] = [
   // ---- auth
   {
@@ -979,6 +1048,234 @@ const CASES: Case[] = [
       payload: { comment: 'Flux inchangé' },
     }),
     state: (_c, r) => field('diagnostic_correction', r.params!.id!, 'status'),
+  },
+
+  // ---- synergy lifecycle and working groups (issue: from proposal to implemented synergy)
+  {
+    op: 'getLifecycleReference',
+    method: 'GET',
+    path: '/v1/synergy-lifecycle',
+    expect: ANY_CALLER(200),
+    request: () => ({}),
+    ok: (res) => expect(res.body_.statuses).toHaveLength(7),
+  },
+  {
+    op: 'transitionSynergy',
+    method: 'POST',
+    path: '/v1/synergies/{id}/transitions',
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: {
+        id: await freshSynergy(c.target.territoryId, c.target.companyId, 'proposed'),
+      },
+      payload: { to: 'qualified', comment: 'matrice' },
+    }),
+    state: async (_c, r) => [
+      await field('synergy', r.params!.id!, 'status'),
+      await count('synergy_event', 'synergy_id', r.params!.id!),
+    ],
+    ok: (res) => expect(res.body_.status).toBe('qualified'),
+  },
+  {
+    op: 'listSynergyEvents',
+    method: 'GET',
+    path: '/v1/synergies/{id}/events',
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: { id: await synergyIn(c.target.territoryId, c.target.companyId) },
+    }),
+    ok: (res) => expect(Array.isArray(res.body_.items)).toBe(true),
+  },
+  {
+    op: 'createSynergy',
+    method: 'POST',
+    path: '/v1/territories/{territoryId}/synergies',
+    expect: OFFICERS(201),
+    request: (c) => ({
+      params: { territoryId: c.target.territoryId },
+      payload: {
+        type: 'mutualisation',
+        resourceCode: 'ENE.ELEC',
+        participants: companiesOfTerritory(c.target.territoryId).map((companyId) => ({
+          role: 'member',
+          companyId,
+        })),
+      },
+    }),
+    state: (c) => count('synergy', 'territory_id', c.target.territoryId),
+    ok: (res, c) =>
+      expect(res.body_).toMatchObject({ origin: 'manual', territoryId: c.target.territoryId }),
+  },
+  {
+    op: 'setRealisedGains',
+    method: 'PUT',
+    path: '/v1/synergies/{id}/realised-gains',
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: {
+        id: await freshSynergy(c.target.territoryId, c.target.companyId, 'implemented'),
+      },
+      payload: { eurPerYear: 1000, measuredAt: '2026-06-30' },
+    }),
+    state: (_c, r) => field('synergy', r.params!.id!, 'realised_gains'),
+    ok: (res) => expect(res.body_.realisedGains.eurPerYear).toBe(1000),
+  },
+  {
+    op: 'listFollowUp',
+    method: 'GET',
+    path: '/v1/territories/{territoryId}/follow-up',
+    expect: OFFICERS(200),
+    request: (c) => ({ params: { territoryId: c.target.territoryId } }),
+    ok: (res) => expect(Array.isArray(res.body_.items)).toBe(true),
+  },
+  {
+    op: 'listWorkingGroups',
+    method: 'GET',
+    path: '/v1/territories/{territoryId}/working-groups',
+    expect: OFFICERS(200),
+    request: async (c) => {
+      await freshGroup(c.target.territoryId);
+      return { params: { territoryId: c.target.territoryId } };
+    },
+    ok: (res, c) => {
+      const items = res.body_.items as Json[];
+      expect(items.length).toBeGreaterThan(0);
+      for (const g of items) expect(g.territoryId).toBe(c.target.territoryId);
+    },
+  },
+  {
+    op: 'createWorkingGroup',
+    method: 'POST',
+    path: '/v1/territories/{territoryId}/working-groups',
+    expect: OFFICERS(201),
+    request: (c) => ({
+      params: { territoryId: c.target.territoryId },
+      payload: { theme: 'pallets', name: `Palettes ${uniq()}` },
+    }),
+    state: (c) => count('working_group', 'territory_id', c.target.territoryId),
+  },
+  {
+    op: 'getWorkingGroup',
+    method: 'GET',
+    path: '/v1/working-groups/{id}',
+    // A member company's users read their groups through listCompanyWorkingGroups only.
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: { id: await freshGroup(c.target.territoryId, [c.target.companyId]) },
+    }),
+    ok: (res, c) => expect(res.body_.members[0].companyId).toBe(c.target.companyId),
+  },
+  {
+    op: 'updateWorkingGroup',
+    method: 'PATCH',
+    path: '/v1/working-groups/{id}',
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: { id: await freshGroup(c.target.territoryId) },
+      payload: { name: `Renommé ${uniq()}` },
+    }),
+    state: (_c, r) => field('working_group', r.params!.id!, 'name'),
+  },
+  {
+    op: 'addWorkingGroupMember',
+    method: 'PUT',
+    path: '/v1/working-groups/{id}/members/{companyId}',
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: { id: await freshGroup(c.target.territoryId), companyId: c.target.companyId },
+    }),
+    state: (_c, r) => count('working_group_member', 'working_group_id', r.params!.id!),
+  },
+  {
+    op: 'removeWorkingGroupMember',
+    method: 'DELETE',
+    path: '/v1/working-groups/{id}/members/{companyId}',
+    expect: OFFICERS(204),
+    request: async (c) => ({
+      params: {
+        id: await freshGroup(c.target.territoryId, [c.target.companyId]),
+        companyId: c.target.companyId,
+      },
+    }),
+    state: (_c, r) => count('working_group_member', 'working_group_id', r.params!.id!),
+  },
+  {
+    op: 'listWorkingGroupMeetings',
+    method: 'GET',
+    path: '/v1/working-groups/{id}/meetings',
+    expect: OFFICERS(200),
+    request: async (c) => ({ params: { id: await freshGroup(c.target.territoryId) } }),
+  },
+  {
+    op: 'createWorkingGroupMeeting',
+    method: 'POST',
+    path: '/v1/working-groups/{id}/meetings',
+    expect: OFFICERS(201),
+    request: async (c) => ({
+      params: { id: await freshGroup(c.target.territoryId) },
+      payload: { heldOn: '2026-10-02', attendeeCompanyIds: [c.target.companyId] },
+    }),
+    state: (_c, r) => count('working_group_meeting', 'working_group_id', r.params!.id!),
+  },
+  {
+    op: 'linkWorkingGroupSynergy',
+    method: 'PUT',
+    path: '/v1/working-groups/{id}/synergies/{synergyId}',
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: {
+        id: await freshGroup(c.target.territoryId),
+        synergyId: await synergyIn(c.target.territoryId, c.target.companyId),
+      },
+    }),
+    state: async (_c, r) => [
+      await count('working_group_synergy', 'working_group_id', r.params!.id!),
+      await count('working_group_member', 'working_group_id', r.params!.id!),
+    ],
+  },
+  {
+    op: 'unlinkWorkingGroupSynergy',
+    method: 'DELETE',
+    path: '/v1/working-groups/{id}/synergies/{synergyId}',
+    expect: OFFICERS(204),
+    request: async (c) => {
+      const synergyId = await synergyIn(c.target.territoryId, c.target.companyId);
+      return { params: { id: await freshGroup(c.target.territoryId, [], [synergyId]), synergyId } };
+    },
+    state: (_c, r) => count('working_group_synergy', 'working_group_id', r.params!.id!),
+  },
+  {
+    op: 'listWorkingGroupSuggestions',
+    method: 'GET',
+    path: '/v1/working-groups/{id}/suggestions',
+    expect: OFFICERS(200),
+    request: async (c) => ({ params: { id: await freshGroup(c.target.territoryId) } }),
+  },
+  {
+    op: 'getPooledVolumes',
+    method: 'GET',
+    path: '/v1/working-groups/{id}/pooled-volumes',
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: { id: await freshGroup(c.target.territoryId, [c.target.companyId]) },
+    }),
+    // Each side's companies declare 1200 MWh of electricity (sampleFlows).
+    ok: (res) =>
+      expect(res.body_.totals[0]).toMatchObject({
+        resourceCode: 'ENE.ELEC',
+        quantityPerYear: 1200,
+      }),
+  },
+  {
+    op: 'listCompanyWorkingGroups',
+    method: 'GET',
+    path: '/v1/companies/{id}/working-groups',
+    expect: COMPANY_READERS(200),
+    request: async (c) => {
+      const id = await freshGroup(c.target.territoryId, [c.target.companyId]);
+      return { params: { id: c.target.companyId }, data: { groupId: id } };
+    },
+    ok: (res, _c, r) => expect(ids(res)).toContain(r.data!.groupId),
   },
 ];
 

@@ -19,6 +19,7 @@ import { correctionsRoutes } from './corrections/corrections.routes.ts';
 import { diagnosticsRoutes } from './diagnostics/diagnostics.routes.ts';
 import { flowsRoutes } from './flows/flows.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { lifecycleRoutes } from './lifecycle/lifecycle.routes.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerProblemHandler } from './http/problem.ts';
 import { matchingRoutes } from './matching/matching.routes.ts';
@@ -27,6 +28,7 @@ import { resourcesRoutes } from './resources/resources.routes.ts';
 import { rulesRoutes } from './rules/rules.routes.ts';
 import { territoriesRoutes } from './territories/territories.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
+import { workingGroupsRoutes } from './working-groups/working-groups.routes.ts';
 import { zonesRoutes } from './zones/zones.routes.ts';
 
 export interface AppDeps {
@@ -114,6 +116,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           description:
             'Portail entreprise : pistes vues par l’entreprise (contreparties anonymes jusqu’à la mise en relation), réponses, notifications, corrections de diagnostic',
         },
+        {
+          name: 'lifecycle',
+          description:
+            'Suivi des synergies : statuts, historique, saisie manuelle, gains réalisés, relances',
+        },
+        {
+          name: 'working-groups',
+          description:
+            'Groupes de travail : membres, réunions, synergies rattachées, volumes mutualisés',
+        },
         { name: 'audit', description: 'Journal des modifications' },
         { name: 'ops', description: 'Santé du service' },
       ],
@@ -144,6 +156,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       await v1.register(matchingRoutes);
       await v1.register(portalRoutes);
       await v1.register(correctionsRoutes);
+      await v1.register(lifecycleRoutes);
+      await v1.register(workingGroupsRoutes);
       await v1.register(auditRoutes);
     },
     { prefix: '/v1' },

@@ -1,11 +1,7 @@
 // Properties over many seeded random snapshots: determinism, naive ==
 // indexed, and the incremental property.
 import { describe, expect, it } from 'vitest';
-import {
-  PreparedSnapshot,
-  runIncremental,
-  runMatching,
-} from '../../../shared/matching/engine.ts';
+import { PreparedSnapshot, runIncremental, runMatching } from '../../../shared/matching/engine.ts';
 import { seededRng } from '../../../shared/matching/keys.ts';
 import { runMatchingNaive } from '../../../shared/matching/naive.ts';
 import type { Proposal, Snapshot } from '../../../shared/matching/types.ts';
@@ -85,48 +81,50 @@ describe('matching properties (seeded random snapshots)', () => {
    * `overlay`: the worker's way — a snapshot prepared before the change (with
    * an earlier, unrelated change already applied), the change applied to it.
    */
-  const incremental = (withPrevious: boolean, cap?: number, overlay = false) => () => {
-    let touched = 0;
-    for (const seed of SEEDS) {
-      const { snapshot: random } = randomSnapshot(seed);
-      const base: Snapshot =
-        cap === undefined
-          ? random
-          : { ...random, params: { ...random.params, maxProposalsPerFlow: cap } };
-      // Some rejected keys, so that the property holds with rejections too.
-      const first = runMatching(base).proposals;
-      const before: Snapshot = {
-        ...base,
-        rejectedKeys: first.filter((_, i) => i % 4 === 1).map((p) => p.key),
-      };
-      const { after, changed } = perturb(before, seed * 7 + 1);
-      const full = runMatching(after).proposals;
-      const previousFlows = before.flows.filter((f) => changed.includes(f.companyId));
-      let input: Snapshot | PreparedSnapshot = after;
-      if (overlay) {
-        const prep = new PreparedSnapshot(before);
-        const flowsOf = (s: Snapshot, id: string) => s.flows.filter((f) => f.companyId === id);
-        // An earlier change that left a company's flows as they are, then this one.
-        const other = before.companies.find((c) => !changed.includes(c.id));
-        if (other) prep.setCompanyFlows(new Map([[other.id, flowsOf(before, other.id)]]));
-        prep.setCompanyFlows(new Map(changed.map((id) => [id, flowsOf(after, id)])));
-        input = prep;
+  const incremental =
+    (withPrevious: boolean, cap?: number, overlay = false) =>
+    () => {
+      let touched = 0;
+      for (const seed of SEEDS) {
+        const { snapshot: random } = randomSnapshot(seed);
+        const base: Snapshot =
+          cap === undefined
+            ? random
+            : { ...random, params: { ...random.params, maxProposalsPerFlow: cap } };
+        // Some rejected keys, so that the property holds with rejections too.
+        const first = runMatching(base).proposals;
+        const before: Snapshot = {
+          ...base,
+          rejectedKeys: first.filter((_, i) => i % 4 === 1).map((p) => p.key),
+        };
+        const { after, changed } = perturb(before, seed * 7 + 1);
+        const full = runMatching(after).proposals;
+        const previousFlows = before.flows.filter((f) => changed.includes(f.companyId));
+        let input: Snapshot | PreparedSnapshot = after;
+        if (overlay) {
+          const prep = new PreparedSnapshot(before);
+          const flowsOf = (s: Snapshot, id: string) => s.flows.filter((f) => f.companyId === id);
+          // An earlier change that left a company's flows as they are, then this one.
+          const other = before.companies.find((c) => !changed.includes(c.id));
+          if (other) prep.setCompanyFlows(new Map([[other.id, flowsOf(before, other.id)]]));
+          prep.setCompanyFlows(new Map(changed.map((id) => [id, flowsOf(after, id)])));
+          input = prep;
+        }
+        const inc = runIncremental(input, changed, withPrevious ? { previousFlows } : {});
+        const expected = new Map(asMap(runMatching(before).proposals));
+        for (const p of runMatching(before).proposals) if (inc.affects(p)) expected.delete(p.key);
+        for (const p of inc.proposals) {
+          expect(expected.has(p.key) ? expected.get(p.key) : p.score).toBe(p.score);
+          expected.set(p.key, p.score);
+        }
+        expect(new Map([...expected].sort())).toEqual(new Map([...asMap(full)].sort()));
+        // The incremental proposals are exactly the full run's, field for field.
+        const byKey = new Map(full.map((p) => [p.key, p]));
+        for (const p of inc.proposals) expect(p).toEqual(byKey.get(p.key));
+        if (inc.proposals.length > 0) touched++;
       }
-      const inc = runIncremental(input, changed, withPrevious ? { previousFlows } : {});
-      const expected = new Map(asMap(runMatching(before).proposals));
-      for (const p of runMatching(before).proposals) if (inc.affects(p)) expected.delete(p.key);
-      for (const p of inc.proposals) {
-        expect(expected.has(p.key) ? expected.get(p.key) : p.score).toBe(p.score);
-        expected.set(p.key, p.score);
-      }
-      expect(new Map([...expected].sort())).toEqual(new Map([...asMap(full)].sort()));
-      // The incremental proposals are exactly the full run's, field for field.
-      const byKey = new Map(full.map((p) => [p.key, p]));
-      for (const p of inc.proposals) expect(p).toEqual(byKey.get(p.key));
-      if (inc.proposals.length > 0) touched++;
-    }
-    expect(touched).toBeGreaterThan(SEEDS.length / 2);
-  };
+      expect(touched).toBeGreaterThan(SEEDS.length / 2);
+    };
   it('incremental property, with the companies’ previous flows', incremental(true));
   it('incremental property, without them (all groups re-clustered)', incremental(false));
   it(

@@ -143,6 +143,14 @@ export async function findSynergy(db: Executor, id: string) {
   return synergySelect(db).where('s.id', '=', id).executeTakeFirst();
 }
 
+/** Synergies by id, in the order of `ids`. */
+export async function findSynergies(db: Executor, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await synergySelect(db).where('s.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export async function participantsOf(db: Executor, synergyIds: string[]) {
   if (synergyIds.length === 0) return [];
   return db

@@ -87,7 +87,7 @@ export async function listRuns(
   return toPage(rows, q.limit, toRun, (r) => [r.created_at.toISOString(), r.id]);
 }
 
-async function withParticipants(
+export async function withParticipants(
   db: Executor,
   rows: SynergyRow[],
 ): Promise<z.infer<typeof Synergy>[]> {
@@ -115,6 +115,8 @@ async function withParticipants(
     unit: s.unit,
     theme: s.theme,
     estimatedGains: s.estimated_gains,
+    realisedGains: (s.realised_gains ?? null) as z.infer<typeof Synergy>['realisedGains'],
+    origin: s.origin as 'engine' | 'manual',
     stale: s.stale,
     createdAt: s.created_at.toISOString(),
     updatedAt: s.updated_at.toISOString(),

@@ -13,6 +13,7 @@ import {
 } from '../../../../shared/matching/types.ts';
 import type { Database } from '../../../core/src/db/database.ts';
 import * as repo from './matching.repo.ts';
+import { dropRejectedSubstitutions } from './rejections.ts';
 
 export type ProgressReporter = (percent: number) => Promise<void>;
 
@@ -84,6 +85,7 @@ export async function executeMatchRun(
     insights = r.insights;
     affects = () => true;
   }
+  proposals = await dropRejectedSubstitutions(db, snapshot, proposals);
   await repo.setProgress(db, runId, 70);
   await progress(70);
 
