@@ -11,7 +11,11 @@ import {
   substitutionsAround,
   supplyFlowOf,
 } from './substitution.ts';
-import { PreparedSnapshot, preparedSubstitutionsAround } from './prepared.ts';
+import {
+  PreparedSnapshot,
+  preparedMutualisations,
+  preparedSubstitutionsAround,
+} from './prepared.ts';
 import type { MatchResult, Proposal, Snapshot, SnapshotFlow } from './types.ts';
 
 export { proposalKey } from './keys.ts';
@@ -61,7 +65,12 @@ export function runIncremental(
   input: Snapshot | PreparedSnapshot,
   companyIds: readonly string[],
   options: IncrementalOptions = {},
-): { proposals: Proposal[]; affects: (p: StoredProposal) => boolean } {
+): {
+  proposals: Proposal[];
+  affects: (p: StoredProposal) => boolean;
+  /** Every stored proposal that `affects` may answer true for has a participant of these. */
+  companies: Set<string>;
+} {
   const ids = new Set(companyIds);
   const previous = options.previousFlows;
   // With the previous flows known, the search goes through both sides'
@@ -84,11 +93,20 @@ export function runIncremental(
     prep && previous
       ? preparedSubstitutionsAround(prep, ids, previous)
       : substitutionsAround(ctx, ids, previous);
-  const proposals = finalize(ctx, [...subs.proposals, ...mutualisations(ctx, groups)]);
+  // Mutualisations: with a prepared snapshot, only the components around the
+  // companies are re-clustered; otherwise every group they touch, whole.
+  const local = prep && groups ? preparedMutualisations(prep, groups, ids) : undefined;
+  const muts = local ? local.proposals : mutualisations(ctx, groups);
+  const proposals = finalize(ctx, [...subs.proposals, ...muts]);
   const involves = (p: StoredProposal) => p.participants.some((x) => ids.has(x.companyId));
   const affects = (p: StoredProposal) => {
     if (p.type !== 'substitution') {
-      return groups === undefined || groups.has(proposalGroupId(p)) || involves(p);
+      if (involves(p)) return true;
+      if (groups === undefined) return true;
+      const gid = proposalGroupId(p);
+      if (!local) return groups.has(gid);
+      const around = local.reclustered.get(gid);
+      return around !== undefined && p.participants.some((x) => around.has(x.companyId));
     }
     const s = supplyFlowOf(p);
     const d = demandFlowOf(p);
@@ -98,5 +116,14 @@ export function runIncremental(
       (d !== undefined && subs.demandIds.has(d))
     );
   };
-  return { proposals, affects };
+  // The companies of the flows answered for, and of the re-clustered components.
+  const companies = new Set(ids);
+  const companyOf = new Map((previous ?? []).map((f) => [f.id, f.companyId]));
+  for (const id of [...subs.supplyIds, ...subs.demandIds]) {
+    const c = prep?.flow(id)?.companyId ?? companyOf.get(id);
+    if (c !== undefined) companies.add(c);
+  }
+  if (local) for (const set of local.reclustered.values()) for (const c of set) companies.add(c);
+  else if (groups === undefined || !prep) for (const c of snapshot.companies) companies.add(c.id);
+  return { proposals, affects, companies };
 }

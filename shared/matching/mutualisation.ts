@@ -201,7 +201,13 @@ function clusterProposal(
   };
 }
 
-function groupProposals(ctx: Context, g: GroupRef, flows: SnapshotFlow[], out: Proposal[]): void {
+/** The proposals of one resource group from its flows (sorted by id), appended to `out`. */
+export function groupProposals(
+  ctx: Context,
+  g: GroupRef,
+  flows: SnapshotFlow[],
+  out: Proposal[],
+): void {
   const { mutualisationMinMembers: minMembers, mutualisationRadiusKm: radius } = ctx.params;
   const flowsOf = new Map<string, SnapshotFlow[]>();
   for (const f of flows) {
@@ -298,37 +304,48 @@ export const MAX_EXACT_LOUVAIN_MEMBERS = 40;
  * engine's (`distanceKm`), so the components are exactly those of the graph
  * "within the radius".
  */
+/** The grid assumes points below this latitude (any French territory); beyond, pairwise search. */
+export const MAX_GRID_LAT = 80;
+
+/**
+ * The grid cell of a point: half the radius high, and half the radius wide at
+ * the equator (narrower elsewhere: a cell is never wider than half the
+ * radius, so its diagonal stays under 0.71 × radius). The same for any set of
+ * points, so that a part of a group is cut exactly as the whole group.
+ */
+export function gridCell(p: { lon: number; lat: number }, radius: number): [number, number] {
+  const cellDeg = radius / 2 / KM_PER_DEG;
+  return [Math.floor(p.lon / cellDeg), Math.floor(p.lat / cellDeg)];
+}
+
+/** How many cells east or west a point within the radius can be, up to `maxAbsLat`. */
+export function gridReachX(maxAbsLat: number): number {
+  return Math.ceil(2.02 / Math.cos((Math.min(maxAbsLat, MAX_GRID_LAT) * Math.PI) / 180)) + 1;
+}
+
+/** Cell keys as numbers (cx, cy offset to stay positive; far from 2^53). */
+export const gridKey = (cx: number, cy: number) => (cx + 2 ** 24) * 2 ** 25 + (cy + 2 ** 24);
+
 function radiusGrid(companies: readonly SnapshotCompany[], radius: number) {
   const located: number[] = [];
   let maxAbsLat = 0;
-  let minAbsLat = 90;
   companies.forEach((c, i) => {
     if (!hasLocation(c)) return;
     located.push(i);
     maxAbsLat = Math.max(maxAbsLat, Math.abs(c.lat));
-    minAbsLat = Math.min(minAbsLat, Math.abs(c.lat));
   });
   const pos = (i: number) => companies[i] as SnapshotCompany & { lon: number; lat: number };
   const cellKm = radius / 2;
-  const usable = radius > 0 && located.length > 1 && maxAbsLat < 80;
-  // Cell width in degrees of longitude: at most cellKm wide wherever the points are.
-  const kmPerDegLon = KM_PER_DEG * Math.cos((minAbsLat * Math.PI) / 180);
-  const cellLat = cellKm / KM_PER_DEG;
-  const cellLon = cellKm / kmPerDegLon;
+  const usable = radius > 0 && maxAbsLat < MAX_GRID_LAT;
   const reachY = Math.ceil((radius * 1.01) / cellKm) + 1;
-  const reachX =
-    Math.ceil(
-      (radius * 1.01 * kmPerDegLon) / (KM_PER_DEG * Math.cos((maxAbsLat * Math.PI) / 180) * cellKm),
-    ) + 1;
-  // Cell keys as numbers (cx, cy offset to stay positive; far from 2^53).
-  const key = (cx: number, cy: number) => (cx + 2 ** 24) * 2 ** 25 + (cy + 2 ** 24);
+  const reachX = gridReachX(maxAbsLat);
+  const key = gridKey;
   const cells = new Map<number, number[]>();
   const cellOf = new Map<number, [number, number]>();
   if (usable) {
     for (const i of located) {
       const c = pos(i);
-      const cx = Math.floor(c.lon / cellLon);
-      const cy = Math.floor(c.lat / cellLat);
+      const [cx, cy] = gridCell(c, radius);
       cellOf.set(i, [cx, cy]);
       const k = key(cx, cy);
       const list = cells.get(k);

@@ -697,6 +697,16 @@ export class CapCollector {
     offer(ld, p, this.n);
   };
 
+  /** The current top n of a supply flow (best first). */
+  topOfSupply(id: string): readonly ScoredPair[] {
+    return this.bySupply.get(id) ?? [];
+  }
+
+  /** The current top n of a demand flow (best first). */
+  topOfDemand(id: string): readonly ScoredPair[] {
+    return this.byDemand.get(id) ?? [];
+  }
+
   /** The pairs in the top n of their supply flow and of their demand flow. */
   kept(): ScoredPair[] {
     const inDemandTop = new Set<ScoredPair>();

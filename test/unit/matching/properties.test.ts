@@ -112,7 +112,12 @@ describe('matching properties (seeded random snapshots)', () => {
         }
         const inc = runIncremental(input, changed, withPrevious ? { previousFlows } : {});
         const expected = new Map(asMap(runMatching(before).proposals));
-        for (const p of runMatching(before).proposals) if (inc.affects(p)) expected.delete(p.key);
+        for (const p of runMatching(before).proposals) {
+          if (!inc.affects(p)) continue;
+          expected.delete(p.key);
+          // The worker reads only the stored proposals of `companies`.
+          expect(p.participants.some((x) => inc.companies.has(x.companyId))).toBe(true);
+        }
         for (const p of inc.proposals) {
           expect(expected.has(p.key) ? expected.get(p.key) : p.score).toBe(p.score);
           expected.set(p.key, p.score);

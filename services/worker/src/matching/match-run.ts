@@ -1,9 +1,11 @@
 import { ruleSetVersion } from '../../../../shared/knowledge/effective.ts';
 import {
+  PreparedSnapshot,
   runIncremental,
   runMatching,
   type StoredProposal,
 } from '../../../../shared/matching/engine.ts';
+import { MAX_OVERLAY_COMPANIES } from '../../../../shared/matching/prepared.ts';
 import {
   DEFAULT_PARAMS,
   ENGINE_VERSION,
@@ -13,9 +15,77 @@ import {
 } from '../../../../shared/matching/types.ts';
 import type { Database } from '../../../core/src/db/database.ts';
 import * as repo from './matching.repo.ts';
-import { dropRejectedSubstitutions } from './rejections.ts';
+import { dropRejectedSubstitutions, preparedLookup, snapshotLookup } from './rejections.ts';
 
 export type ProgressReporter = (percent: number) => Promise<void>;
+
+/**
+ * A worker's prepared snapshot of the territory it last rematched, kept
+ * between runs: a rematch then reads only the companies whose diagnostics
+ * changed since (applied as an overlay) instead of the whole territory. Any
+ * company edit, another rule set or other parameters prepare afresh. One
+ * territory at a time (memory); every worker process has its own.
+ */
+export class SnapshotCache {
+  entry: {
+    territoryId: string;
+    prep: PreparedSnapshot;
+    /** Database time of the last sync, minus a margin (see `prepared`). */
+    syncedAt: string;
+    /** Rule set, parameters and companies the snapshot was prepared with. */
+    versionKey: string;
+  } | null = null;
+
+  /** How many rematches found their territory prepared (for tests and metrics). */
+  hits = 0;
+}
+
+/**
+ * Changes committed by transactions that started before a sync but ended
+ * after it carry an earlier timestamp: the next sync looks back this far
+ * (re-applying a company's current flows is harmless).
+ */
+const SYNC_MARGIN = '5 minutes';
+
+async function prepared(
+  db: Database,
+  cache: SnapshotCache,
+  territoryId: string,
+  params: Partial<MatchingParams>,
+): Promise<PreparedSnapshot> {
+  const since = await repo.databaseNow(db, SYNC_MARGIN);
+  const rules = await repo.activeRules(db);
+  const companies = await repo.companiesFingerprint(db, territoryId);
+  const versionKey = `${ruleSetVersion(rules)}|${JSON.stringify(params)}|${companies}`;
+  const e = cache.entry;
+  if (
+    e &&
+    e.territoryId === territoryId &&
+    e.versionKey === versionKey &&
+    e.prep.changedCompanies <= MAX_OVERLAY_COMPANIES
+  ) {
+    const changed = await repo.companiesWithNewDiagnostics(db, territoryId, e.syncedAt);
+    if (changed.length > 0) {
+      const flows = await repo.snapshotFlows(db, territoryId, undefined, changed);
+      const known = e.prep.ctx.resources;
+      const missing = [...new Set(flows.map((f) => f.resourceCode))].filter((c) => !known.has(c));
+      for (const r of await repo.snapshotResources(db, missing)) known.set(r.code, r);
+      const byCompany = new Map<string, typeof flows>(changed.map((id) => [id, []]));
+      for (const f of flows) byCompany.get(f.companyId)?.push(f);
+      e.prep.setCompanyFlows(byCompany);
+    }
+    const rejected = e.prep.ctx.rejected;
+    rejected.clear();
+    for (const k of await repo.rejectedKeys(db, territoryId)) rejected.add(k);
+    e.syncedAt = since;
+    cache.hits++;
+    return e.prep;
+  }
+  cache.entry = null; // let the old one be collected before loading the new one
+  const prep = new PreparedSnapshot(await loadSnapshot(db, territoryId, params));
+  cache.entry = { territoryId, prep, syncedAt: since, versionKey };
+  return prep;
+}
 
 export async function loadSnapshot(
   db: Database,
@@ -55,6 +125,7 @@ export async function executeMatchRun(
   db: Database,
   runId: string,
   progress: ProgressReporter = async () => undefined,
+  cache?: SnapshotCache,
 ) {
   const run = await repo.findRun(db, runId);
   if (!run) throw new Error(`match run ${runId} not found`);
@@ -62,30 +133,37 @@ export async function executeMatchRun(
   await repo.markRunning(db, runId);
   await progress(5);
 
-  const snapshot = await loadSnapshot(
-    db,
-    run.territory_id,
-    (run.params ?? {}) as Partial<MatchingParams>,
-  );
+  const params = (run.params ?? {}) as Partial<MatchingParams>;
+  const incremental = run.scope_company_ids.length > 0;
+  // A rematch with a cache works on the prepared snapshot; otherwise the whole territory is loaded.
+  const prep = incremental && cache ? await prepared(db, cache, run.territory_id, params) : null;
+  const snapshot = prep ? null : await loadSnapshot(db, run.territory_id, params);
   await repo.setProgress(db, runId, 30);
   await progress(30);
 
-  const incremental = run.scope_company_ids.length > 0;
   let proposals: Proposal[];
   let affects: (p: StoredProposal) => boolean;
+  /** Only the stored synergies of these companies can be affected (all when undefined). */
+  let concerned: string[] | undefined;
   let insights: unknown = null;
   if (incremental) {
     const previousFlows = await repo.snapshotFlows(db, run.territory_id, run.scope_company_ids);
-    const r = runIncremental(snapshot, run.scope_company_ids, { previousFlows });
+    const r = runIncremental(prep ?? snapshot!, run.scope_company_ids, { previousFlows });
     proposals = r.proposals;
     affects = r.affects;
+    concerned = [...r.companies].sort();
   } else {
-    const r = runMatching(snapshot);
+    const r = runMatching(snapshot!);
     proposals = r.proposals;
     insights = r.insights;
     affects = () => true;
   }
-  proposals = await dropRejectedSubstitutions(db, snapshot, proposals);
+  proposals = await dropRejectedSubstitutions(
+    db,
+    run.territory_id,
+    prep ? preparedLookup(prep) : snapshotLookup(snapshot!),
+    proposals,
+  );
   await repo.setProgress(db, runId, 70);
   await progress(70);
 
@@ -93,15 +171,15 @@ export async function executeMatchRun(
     await repo.lockTerritoryResults(trx, run.territory_id);
     const written = await repo.upsertProposals(trx, run.territory_id, runId, proposals);
     const kept = new Set(proposals.map((p) => p.key));
-    const current = await repo.currentEngineSynergies(trx, run.territory_id);
+    const current = await repo.currentEngineSynergies(trx, run.territory_id, concerned);
     const stale = current
       .filter((s) => !kept.has(s.proposal.key) && affects(s.proposal))
       .map((s) => s.id);
     await repo.markStale(trx, stale);
     const counts = {
-      companies: snapshot.companies.length,
-      flows: snapshot.flows.length,
-      rules: snapshot.rules.length,
+      companies: (prep?.base ?? snapshot!).companies.length,
+      flows: prep ? prep.flowCount() : snapshot!.flows.length,
+      rules: (prep?.base ?? snapshot!).rules.length,
       proposals: proposals.length,
       substitutions: proposals.filter((p) => p.type === 'substitution').length,
       mutualisations: proposals.filter((p) => p.type === 'mutualisation').length,
@@ -111,7 +189,7 @@ export async function executeMatchRun(
     };
     await repo.finishRun(trx, runId, {
       engineVersion: ENGINE_VERSION,
-      ruleSetVersion: ruleSetVersion(snapshot.rules),
+      ruleSetVersion: ruleSetVersion((prep?.base ?? snapshot!).rules),
       counts,
       insights,
     });

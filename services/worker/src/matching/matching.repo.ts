@@ -106,6 +106,48 @@ export async function snapshotCompanies(
   }));
 }
 
+/** The database's clock minus a margin (the reference for "changed since"). */
+export async function databaseNow(db: Executor, margin: string): Promise<string> {
+  const r = await sql<{
+    t: string;
+  }>`SELECT (clock_timestamp() - ${margin}::interval)::text AS t`.execute(db);
+  return r.rows[0]!.t;
+}
+
+/** Companies whose validated diagnostic changed (validated or superseded) since a time. */
+export async function companiesWithNewDiagnostics(
+  db: Executor,
+  territoryId: string,
+  since: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('diagnostic')
+    .select('company_id')
+    .distinct()
+    .where('territory_id', '=', territoryId)
+    .where((eb) =>
+      eb.or([
+        eb('validated_at', '>', sql<Date>`${since}::timestamptz`),
+        eb('superseded_at', '>', sql<Date>`${since}::timestamptz`),
+      ]),
+    )
+    .orderBy('company_id')
+    .execute();
+  return rows.map((r) => r.company_id);
+}
+
+/**
+ * A fingerprint of the territory's companies (count, and a sum of hashes of
+ * each id with its last edit): it changes when a company is created, edited
+ * or removed, whenever its transaction committed.
+ */
+export async function companiesFingerprint(db: Executor, territoryId: string): Promise<string> {
+  const r = await sql<{ fp: string }>`
+    SELECT count(*)::text || ':' || coalesce(sum(hashtext(id::text || updated_at::text)::bigint), 0)::text AS fp
+    FROM company WHERE territory_id = ${territoryId}`.execute(db);
+  return r.rows[0]!.fp;
+}
+
 /**
  * Flows of the validated (current) diagnostics of the territory; or, with
  * `supersededOf`, the flows those companies declared in earlier versions (the
@@ -115,8 +157,11 @@ export async function snapshotFlows(
   db: Executor,
   territoryId: string,
   supersededOf?: string[],
+  /** Only the current flows of these companies. */
+  currentOf?: readonly string[],
 ): Promise<SnapshotFlow[]> {
   if (supersededOf && supersededOf.length === 0) return [];
+  if (currentOf && currentOf.length === 0) return [];
   const rows = await db
     .selectFrom('flow as f')
     .innerJoin('diagnostic as d', 'd.id', 'f.diagnostic_id')
@@ -135,6 +180,9 @@ export async function snapshotFlows(
     ])
     .where('f.territory_id', '=', territoryId)
     .$if(supersededOf === undefined, (q) => q.where('d.status', '=', 'validated'))
+    .$if(currentOf !== undefined, (q) =>
+      q.where('f.company_id', '=', sql<string>`any(${[...currentOf!]}::uuid[])`),
+    )
     .$if(supersededOf !== undefined, (q) =>
       q.where('d.status', '=', 'superseded').where('f.company_id', 'in', supersededOf!),
     )
@@ -299,7 +347,13 @@ export async function upsertProposals(
 }
 
 /** Engine-made synergies of the territory still current, with what a run needs to decide staleness. */
-export async function currentEngineSynergies(db: Executor, territoryId: string) {
+export async function currentEngineSynergies(
+  db: Executor,
+  territoryId: string,
+  /** Only the synergies with a participant of these companies (all when absent). */
+  companyIds?: readonly string[],
+) {
+  if (companyIds && companyIds.length === 0) return [];
   const rows = await db
     .selectFrom('synergy as s')
     .innerJoin('synergy_participant as p', 'p.synergy_id', 's.id')
@@ -316,6 +370,14 @@ export async function currentEngineSynergies(db: Executor, territoryId: string) 
     .where('s.territory_id', '=', territoryId)
     .where('s.origin', '=', 'engine')
     .where('s.stale', '=', false)
+    .$if(companyIds !== undefined, (q) =>
+      q.where('s.id', 'in', (sub) =>
+        sub
+          .selectFrom('synergy_participant as sp')
+          .select('sp.synergy_id')
+          .where('sp.company_id', '=', sql<string>`any(${[...companyIds!]}::uuid[])`),
+      ),
+    )
     .orderBy('s.id')
     .orderBy('p.position')
     .execute();

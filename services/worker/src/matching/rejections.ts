@@ -10,31 +10,56 @@ import {
   rejectionFingerprint,
   type FingerprintFlow,
 } from '../../../../shared/lifecycle/rejection-fingerprint.ts';
-import type { Proposal, Snapshot } from '../../../../shared/matching/types.ts';
+import type { PreparedSnapshot } from '../../../../shared/matching/prepared.ts';
+import type {
+  Proposal,
+  Snapshot,
+  SnapshotCompany,
+  SnapshotFlow,
+} from '../../../../shared/matching/types.ts';
 import type { Executor } from '../../../core/src/db/database.ts';
 import { rejectionsOf } from './rejections.repo.ts';
 
 const rejectionKey = (supplier: string, receiver: string, ruleId: string | null, fp: string) =>
   `${supplier}|${receiver}|${ruleId ?? ''}|${fp}`;
 
+/** How the filter finds a proposal's flows and companies. */
+export interface FlowLookup {
+  flow: (id: string) => SnapshotFlow | undefined;
+  company: (id: string) => SnapshotCompany | undefined;
+}
+
+/** Lookups over a whole snapshot (built when first needed). */
+export const snapshotLookup = (snapshot: Snapshot) => (): FlowLookup => {
+  const flows = new Map(snapshot.flows.map((f) => [f.id, f]));
+  const companies = new Map(snapshot.companies.map((c) => [c.id, c]));
+  return { flow: (id) => flows.get(id), company: (id) => companies.get(id) };
+};
+
+/** Lookups over a prepared snapshot (its current flows). */
+export const preparedLookup = (prep: PreparedSnapshot) => (): FlowLookup => ({
+  flow: (id) => prep.flow(id),
+  company: (id) => prep.ctx.companies.get(id),
+});
+
 /** The proposals minus the substitutions people rejected with the same flows. */
 export async function dropRejectedSubstitutions(
   db: Executor,
-  snapshot: Snapshot,
+  territoryId: string,
+  lookup: () => FlowLookup,
   proposals: Proposal[],
 ): Promise<Proposal[]> {
-  const rows = await rejectionsOf(db, snapshot.territoryId);
+  const rows = await rejectionsOf(db, territoryId);
   if (rows.length === 0) return proposals;
   const rejected = new Set(
     rows.map((r) =>
       rejectionKey(r.supplier_company_id, r.receiver_company_id, r.rule_id, r.fingerprint),
     ),
   );
-  const flows = new Map(snapshot.flows.map((f) => [f.id, f]));
-  const companies = new Map(snapshot.companies.map((c) => [c.id, c]));
+  const { flow, company } = lookup();
   const side = (flowId: string): FingerprintFlow | null => {
-    const f = flows.get(flowId);
-    const c = f && companies.get(f.companyId);
+    const f = flow(flowId);
+    const c = f && company(f.companyId);
     if (!f || !c) return null;
     return {
       companyId: f.companyId,
