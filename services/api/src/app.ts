@@ -18,6 +18,7 @@ import { companiesRoutes } from './companies/companies.routes.ts';
 import { diagnosticsRoutes } from './diagnostics/diagnostics.routes.ts';
 import { flowsRoutes } from './flows/flows.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { importsRoutes } from './imports/imports.routes.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerProblemHandler } from './http/problem.ts';
 import { matchingRoutes } from './matching/matching.routes.ts';
@@ -107,6 +108,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           name: 'matching',
           description: 'Mise en relation : passes du moteur, pistes de synergie, lecture du graphe',
         },
+        {
+          name: 'imports',
+          description: 'Imports (CSV, XLSX, SIRENE, GeoJSON) en deux temps et exports tableur',
+        },
         { name: 'audit', description: 'Journal des modifications' },
         { name: 'ops', description: 'Santé du service' },
       ],
@@ -135,6 +140,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       await v1.register(resourcesRoutes);
       await v1.register(rulesRoutes);
       await v1.register(matchingRoutes);
+      await v1.register(importsRoutes);
       await v1.register(auditRoutes);
     },
     { prefix: '/v1' },
