@@ -71,6 +71,14 @@ export async function findImportForUpdate(db: Executor, id: string) {
     .executeTakeFirst();
 }
 
+export async function findImportWithContent(db: Executor, id: string) {
+  return db
+    .selectFrom('data_import')
+    .select([...importColumns, 'content'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
 export async function listImports(db: Executor, territoryId: string, limit: number) {
   return db
     .selectFrom('data_import')

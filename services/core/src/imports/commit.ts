@@ -102,7 +102,11 @@ export async function commitImport(
   importId: string,
   progress?: Progress,
 ): Promise<CommitOutcome> {
-  const imp = await repo.findImportForUpdate(trx, importId);
+  // With progress reports (worker), the import row is not locked: the reports
+  // update it from outside this transaction. BullMQ runs a job id once at a time.
+  const imp = progress
+    ? await repo.findImportWithContent(trx, importId)
+    : await repo.findImportForUpdate(trx, importId);
   if (!imp) throw new Error(`import ${importId} not found`);
   if (imp.status === 'committed')
     return { ok: true, summary: imp.summary as Record<string, number> };

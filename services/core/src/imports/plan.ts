@@ -98,6 +98,12 @@ export const MAX_STORED_PROBLEMS = 1000;
 class Problems {
   list: ImportProblem[] = [];
   count = 0;
+  /** By sheet, then row (stable: a row's problems keep their column order). */
+  sorted(): ImportProblem[] {
+    return [...this.list]
+      .sort((a, b) => (a.sheet ?? '').localeCompare(b.sheet ?? '') || a.row - b.row)
+      .slice(0, MAX_STORED_PROBLEMS);
+  }
   add(
     sheet: Sheet | string | null,
     row: number,
@@ -749,7 +755,7 @@ export async function planImport(
   if (input.kind === 'zones') {
     const plan = emptyPlan('geojson');
     await planZones(db, p, plan, input.content, input.territoryId);
-    return { ...plan, problems: p.list.slice(0, MAX_STORED_PROBLEMS), problemCount: p.count };
+    return { ...plan, problems: p.sorted(), problemCount: p.count };
   }
   const { format, sheets } = await readSheets(
     input.content,
@@ -792,8 +798,7 @@ export async function planImport(
       'invalid_file',
       'Fichier sans aucune ligne de données (seulement l’en-tête)',
     );
-  p.list.sort((a, b) => (a.sheet ?? '').localeCompare(b.sheet ?? '') || a.row - b.row);
-  return { ...plan, problems: p.list.slice(0, MAX_STORED_PROBLEMS), problemCount: p.count };
+  return { ...plan, problems: p.sorted(), problemCount: p.count };
 }
 
 /** What the plan will do (dry run) or did (commit). */
