@@ -39,9 +39,8 @@ ALTER TABLE company ADD COLUMN source text;
 ALTER TABLE company ADD COLUMN source_licence text;
 ALTER TABLE company ADD COLUMN import_id uuid REFERENCES data_import (id) ON DELETE SET NULL;
 
--- Row key of an imported flow (kind, resource, label): a re-import of the same
--- file finds the flow instead of adding it again.
+-- Row key of an imported flow (kind, resource, label), for the record: a
+-- re-import finds its flows by this key, computed from the stored values.
 ALTER TABLE flow ADD COLUMN import_key text;
-CREATE UNIQUE INDEX flow_import_key_idx ON flow (diagnostic_id, import_key) WHERE import_key IS NOT NULL;
 ALTER TABLE diagnostic ADD COLUMN import_id uuid REFERENCES data_import (id) ON DELETE SET NULL;
 CREATE INDEX diagnostic_company_visit_idx ON diagnostic (company_id, visited_at);

@@ -95,6 +95,26 @@ export interface ImportPlan {
 
 export const MAX_STORED_PROBLEMS = 1000;
 
+/** A reader of named cells, with the header lookups done once per sheet. */
+function cellsOf(sheet: Sheet, headers: readonly string[]) {
+  const idx = new Map(headers.map((h) => [h, sheet.index.get(headerKey(h))]));
+  return (row: SheetRow) => (h: string) => {
+    const i = idx.get(h);
+    return i === undefined ? '' : (row.values[i] ?? '');
+  };
+}
+
+/** Memoises a pure function of a cell's text (few distinct values over many rows). */
+function memo<T>(f: (v: string) => T): (v: string) => T {
+  const cache = new Map<string, T>();
+  return (v) => {
+    if (cache.has(v)) return cache.get(v) as T;
+    const r = f(v);
+    if (cache.size < 10_000) cache.set(v, r);
+    return r;
+  };
+}
+
 class Problems {
   list: ImportProblem[] = [];
   count = 0;
@@ -194,9 +214,13 @@ function planCompanies(p: Problems, plan: ImportPlan, sheet: Sheet, ref: Referen
   );
   const has = (h: string) => sheet.index.has(headerKey(h));
   const seen = new Map<string, number>();
+  const cells = cellsOf(
+    sheet,
+    COMPANY_COLUMNS.map((c) => c.header),
+  );
   for (const row of sheet.rows) {
     if (refuseFormulas(p, sheet, row)) continue;
-    const get = (h: string) => cell(sheet, row, headerKey(h));
+    const get = cells(row);
     const before = p.count;
     const siret = checkSiret(p, sheet, row, get('siret'));
     if (siret && seen.has(siret)) {
@@ -324,9 +348,23 @@ async function planFlows(
   const resources = await repo.resourcesByCode(db);
   const rows: (PendingFlow & { line: number })[] = [];
   const seen = new Map<string, number>();
+  const cells = cellsOf(
+    sheet,
+    FLOW_COLUMNS.map((c) => c.header),
+  );
+  const [kindOf, dateOfM, codeOf, categoryOfM, unitOfM, periodOfM, confOf, boolOf] = [
+    memo(flowKindOf),
+    memo(dateOf),
+    memo(normaliseResourceCode),
+    memo(categoryOf),
+    memo(unitOf),
+    memo(periodOf),
+    memo(confidentialityOf),
+    memo(booleanOf),
+  ];
   for (const row of sheet.rows) {
     if (refuseFormulas(p, sheet, row)) continue;
-    const get = (h: string) => cell(sheet, row, headerKey(h));
+    const get = cells(row);
     const before = p.count;
     const siret = checkSiret(p, sheet, row, get('siret'));
     if (siret && !ref.companies.has(siret) && !sheetCompanies.has(siret))
@@ -337,7 +375,7 @@ async function planFlows(
         siret,
         'entreprise inconnue : ajoutez-la à la feuille « entreprises » ou importez-la d’abord',
       );
-    const visited = dateOf(get('date_visite'));
+    const visited = dateOfM(get('date_visite'));
     if (visited === null)
       p.add(
         sheet,
@@ -347,7 +385,7 @@ async function planFlows(
         'date invalide : attendu AAAA-MM-JJ ou JJ/MM/AAAA',
       );
     const kindRaw = get('type_flux');
-    const kind = flowKindOf(kindRaw);
+    const kind = kindOf(kindRaw);
     if (!kind)
       p.add(
         sheet,
@@ -359,7 +397,7 @@ async function planFlows(
           : 'type de flux inconnu : entrant, sortant, déchet ou besoin',
       );
     const codeRaw = get('code_ressource');
-    const code = codeRaw === '' ? '' : normaliseResourceCode(codeRaw);
+    const code = codeRaw === '' ? '' : codeOf(codeRaw);
     const resource = resources.get(code);
     if (codeRaw === '')
       p.add(sheet, row.line, 'code_ressource', codeRaw, 'code de ressource manquant');
@@ -382,7 +420,7 @@ async function planFlows(
         `« ${codeRaw} » est une rubrique : choisissez une ressource précise`,
       );
     const catRaw = get('catégorie');
-    const category = catRaw === '' ? resource?.category : categoryOf(catRaw);
+    const category = catRaw === '' ? resource?.category : categoryOfM(catRaw);
     if (catRaw !== '' && !category)
       p.add(sheet, row.line, 'catégorie', catRaw, 'catégorie inconnue');
     const label = get('libellé') || null;
@@ -391,9 +429,9 @@ async function planFlows(
     const qRaw = get('quantité');
     const quantity = numberOf(qRaw);
     const unitRaw = get('unité');
-    const unit = unitRaw === '' ? undefined : unitOf(unitRaw);
+    const unit = unitRaw === '' ? undefined : unitOfM(unitRaw);
     const periodRaw = get('période');
-    const period = periodRaw === '' ? 'year' : periodOf(periodRaw);
+    const period = periodRaw === '' ? 'year' : periodOfM(periodRaw);
     if (quantity === null)
       p.add(sheet, row.line, 'quantité', qRaw, 'quantité invalide : un nombre est attendu');
     else if (quantity !== undefined && (quantity < 0 || quantity > 1e12))
@@ -432,11 +470,11 @@ async function planFlows(
         costRaw,
         'coût invalide : un nombre d’euros est attendu',
       );
-    const hazardous = booleanOf(get('dangereux'));
+    const hazardous = boolOf(get('dangereux'));
     if (hazardous === null)
       p.add(sheet, row.line, 'dangereux', get('dangereux'), 'attendu oui ou non');
     const confRaw = get('confidentialité');
-    const confidentiality = confRaw === '' ? 'territory' : confidentialityOf(confRaw);
+    const confidentiality = confRaw === '' ? 'territory' : confOf(confRaw);
     if (!confidentiality)
       p.add(sheet, row.line, 'confidentialité', confRaw, 'attendu public, territoire ou privé');
     const availability = get('disponibilité') || null;

@@ -92,7 +92,6 @@ export function readCsv(buf: Buffer, name: string): Sheet {
       delimiter,
       relax_column_count: true,
       skip_empty_lines: true,
-      trim: true,
       info: true,
     }) as unknown as { info: { lines: number }; record: string[] }[];
   } catch (err) {
@@ -103,7 +102,10 @@ export function readCsv(buf: Buffer, name: string): Sheet {
   }
   return withHeader(
     name,
-    records.map((r) => ({ line: r.info.lines, values: r.record.map(unescapeCell) })),
+    records.map((r) => ({
+      line: r.info.lines,
+      values: r.record.map((v) => unescapeCell(v.trim())),
+    })),
   );
 }
 
