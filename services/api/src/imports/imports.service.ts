@@ -222,7 +222,7 @@ async function flowSheet(db: Executor, territoryId: string): Promise<SheetData> 
 async function synergySheet(db: Executor, territoryId: string): Promise<SheetData> {
   const rows = await repo.synergiesForExport(db, territoryId);
   const gain = (g: Record<string, unknown> | null, k: string) =>
-    typeof g?.[k] === 'number' ? (g[k] as number) : null;
+    typeof g?.[k] === 'number' ? g[k] : null;
   return {
     name: SYNERGY_SHEET,
     columns: SYNERGY_COLUMNS,

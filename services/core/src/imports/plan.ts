@@ -531,7 +531,7 @@ async function planFlows(
   const flowsByDiag = new Map<string, Map<string, repo.ExistingFlow>>();
   for (const f of existingFlows) {
     let m = flowsByDiag.get(f.diagnostic_id);
-    if (!m) flowsByDiag.set(f.diagnostic_id, (m = new Map()));
+    if (!m) flowsByDiag.set(f.diagnostic_id, (m = new Map<string, repo.ExistingFlow>()));
     m.set(flowKey(f.kind, f.resource_code, f.label), f);
     plan.flows.nextPosition.set(
       f.diagnostic_id,
@@ -605,8 +605,7 @@ async function planZones(
   const seen = new Map<string, number>();
   fc.data.features.forEach((f, i) => {
     const row = i + 1;
-    const props = ((f as { properties?: Record<string, unknown> } | null)?.properties ??
-      {}) as Record<string, unknown>;
+    const props = (f as { properties?: Record<string, unknown> } | null)?.properties ?? {};
     const rawName = props.name ?? props.nom ?? props.NOM ?? props.libelle;
     const name = ZoneName.safeParse(rawName);
     const geometry = AreaGeometry.safeParse((f as { geometry?: unknown } | null)?.geometry);

@@ -51,6 +51,7 @@ export function decodeText(buf: Buffer): string {
     text = iconv.decode(buf, 'win1252');
   }
   // A NUL or another control character means a binary file or an unknown encoding.
+  // eslint-disable-next-line no-control-regex -- looking for control characters is the point
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(text.slice(0, 1_000_000)))
     throw fileError(
       'Encodage non reconnu ou fichier binaire : attendu un CSV en UTF-8 ou Windows-1252, ou un classeur XLSX',
