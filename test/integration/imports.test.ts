@@ -177,6 +177,21 @@ describe('dry run and all-or-nothing commit', () => {
     expect([await count('diagnostic', tr.id), await count('flow', tr.id)]).toEqual(before);
     expect(before).toEqual([0, 0]);
   });
+  it('numbers rows as the spreadsheet shows them, blank lines and quoted line breaks included', async () => {
+    const tr = await territory();
+    for (const [file, row] of [
+      [`siret;raison_sociale;code_naf\n\n${uniqSiret()};A;10.51C\n\n${uniqSiret()};B;99.99Z\n`, 5],
+      [
+        `siret;raison_sociale;code_naf\r\n${uniqSiret()};"A\nsur deux lignes";10.51C\r\n${uniqSiret()};B;99.99Z\r\n`,
+        4,
+      ],
+    ] as const) {
+      const up = await upload(tr.officer.token, tr.id, 'companies', file);
+      expect((up.body_.problems as Json[]).map((p) => [p.row, p.column])).toEqual([
+        [row, 'code_naf'],
+      ]);
+    }
+  });
 });
 
 describe('idempotent re-import and round trip', () => {

@@ -86,27 +86,34 @@ export function readCsv(buf: Buffer, name: string): Sheet {
   const text = decodeText(buf);
   if (text.replace(/^\ufeff/, '').trim() === '') throw fileError('Fichier vide');
   const delimiter = detectDelimiter(text.replace(/^\ufeff/, ''));
-  let records: { info: { lines: number }; record: string[] }[];
+  // Line numbers: without any quote no record spans lines, so a record's line is
+  // its index (blank lines kept, then dropped); otherwise csv-parse counts them.
+  const quoted = text.includes('"');
+  let records: { line: number; values: string[] }[];
   try {
-    records = parse(text, {
-      bom: true,
-      delimiter,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-    }) as unknown as { info: { lines: number }; record: string[] }[];
+    if (quoted) {
+      const parsed = parse(text, {
+        bom: true,
+        delimiter,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        info: true,
+      }) as unknown as { info: { lines: number }; record: string[] }[];
+      records = parsed.map((r) => ({ line: r.info.lines, values: r.record }));
+    } else {
+      const parsed = parse(text, { bom: true, delimiter, relax_column_count: true }) as string[][];
+      records = parsed.map((values, i) => ({ line: i + 1, values }));
+    }
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     throw fileError(
       `CSV illisible${line ? ` à la ligne ${line}` : ''} : ${(err as Error).message.replace(/^Invalid /, '')}`,
     );
   }
+  for (const r of records) r.values = r.values.map((v) => unescapeCell(v.trim()));
   return withHeader(
     name,
-    records.map((r) => ({
-      line: r.info.lines,
-      values: r.record.map((v) => unescapeCell(v.trim())),
-    })),
+    records.filter((r) => r.values.some((v) => v !== '')),
   );
 }
 
