@@ -118,6 +118,12 @@ export const ETALAB_LICENCE = 'Licence Ouverte / Etalab 2.0';
 
 /** Header matching ignores case, accents, spaces and dashes: "Quantité" = "quantite". */
 export function headerKey(h: string): string {
+  // Plain ASCII (most labels and codes) needs no accent folding.
+  if (/^[\x20-\x7e]*$/.test(h))
+    return h
+      .toLowerCase()
+      .trim()
+      .replace(/[\s-]+/g, '_');
   return h
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -234,6 +240,7 @@ export function booleanOf(v: string): boolean | undefined | null {
 
 /** "1 234,5", "1234.5", "1e3" → number; empty → undefined; anything else → null. */
 export function numberOf(v: string): number | undefined | null {
+  if (/^\d{1,15}$/.test(v)) return Number(v);
   const s = v.replace(/[\s\u00a0\u202f]/g, '');
   if (s === '') return undefined;
   const normalised = /^-?\d+,\d+$/.test(s) ? s.replace(',', '.') : s;

@@ -171,20 +171,20 @@ function refuseFormulas(p: Problems, sheet: Sheet, row: SheetRow): boolean {
   return true;
 }
 
-function checkSiret(p: Problems, sheet: Sheet, row: SheetRow, raw: string): string | null {
+/** The SIRET of a cell, or the reason it is not one (memoised: a SIRET repeats on many flow rows). */
+const siretVerdict = memo((raw: string): { siret: string } | { problem: string } => {
   const siret = raw.replace(/[\s\u00a0]/g, '');
-  if (siret === '') p.add(sheet, row.line, 'siret', raw, 'SIRET manquant');
-  else if (!/^\d{14}$/.test(siret))
-    p.add(sheet, row.line, 'siret', raw, 'le SIRET compte 14 chiffres');
-  else if (!isValidSiret(siret))
-    p.add(
-      sheet,
-      row.line,
-      'siret',
-      raw,
-      'SIRET invalide : la clé de contrôle (Luhn) ne correspond pas',
-    );
-  else return siret;
+  if (siret === '') return { problem: 'SIRET manquant' };
+  if (!/^\d{14}$/.test(siret)) return { problem: 'le SIRET compte 14 chiffres' };
+  if (!isValidSiret(siret))
+    return { problem: 'SIRET invalide : la clé de contrôle (Luhn) ne correspond pas' };
+  return { siret };
+});
+
+function checkSiret(p: Problems, sheet: Sheet, row: SheetRow, raw: string): string | null {
+  const v = siretVerdict(raw);
+  if ('siret' in v) return v.siret;
+  p.add(sheet, row.line, 'siret', raw, v.problem);
   return null;
 }
 
