@@ -101,7 +101,7 @@ export function readCsv(buf: Buffer, name: string): Sheet {
       }) as unknown as { info: { lines: number }; record: string[] }[];
       records = parsed.map((r) => ({ line: r.info.lines, values: r.record }));
     } else {
-      const parsed = parse(text, { bom: true, delimiter, relax_column_count: true }) as string[][];
+      const parsed: string[][] = parse(text, { bom: true, delimiter, relax_column_count: true });
       records = parsed.map((values, i) => ({ line: i + 1, values }));
     }
   } catch (err) {
