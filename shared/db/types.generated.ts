@@ -84,11 +84,14 @@ export interface Company {
   created_at: Generated<Timestamp>;
   headcount_band: string | null;
   id: Generated<string>;
+  import_id: string | null;
   is_ess: Generated<boolean>;
   location: string | null;
   naf_code: string;
   name: string;
   siret: string;
+  source: string | null;
+  source_licence: string | null;
   territory_id: string;
   updated_at: Generated<Timestamp>;
   zone_id: string | null;
@@ -108,11 +111,37 @@ export interface CompatibilityRule {
   updated_by: string | null;
 }
 
+export interface DataImport {
+  committed_at: Timestamp | null;
+  content: Buffer;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  error: string | null;
+  filename: string | null;
+  format: string;
+  id: Generated<string>;
+  kind: string;
+  licence: string | null;
+  options: Generated<Json>;
+  problem_count: Generated<number>;
+  problems: Generated<Json>;
+  request_id: string | null;
+  rows_done: Generated<number>;
+  rows_total: Generated<number>;
+  sha256: string;
+  source: string | null;
+  status: Generated<string>;
+  summary: Generated<Json>;
+  territory_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Diagnostic {
   author_id: string | null;
   company_id: string;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
+  import_id: string | null;
   notes: string | null;
   revision: Generated<number>;
   status: string;
@@ -162,6 +191,7 @@ export interface Flow {
   diagnostic_id: string;
   hazardous: Generated<boolean>;
   id: Generated<string>;
+  import_key: string | null;
   kind: string;
   label: string | null;
   period: string | null;
@@ -407,6 +437,7 @@ export interface DB {
   auth_token: AuthToken;
   company: Company;
   compatibility_rule: CompatibilityRule;
+  data_import: DataImport;
   diagnostic: Diagnostic;
   diagnostic_correction: DiagnosticCorrection;
   emission_factor: EmissionFactor;

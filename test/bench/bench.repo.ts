@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../services/core/src/db/database.ts';
 
 /** The baseline: a diagnostic and its flow rows written with bare INSERTs, no checks. */
@@ -46,4 +50,41 @@ export async function benchBaselineInsert(
       )
       .execute();
   });
+}
+
+/**
+ * The baseline of the import benchmark: a bare COPY of ready-made flow rows
+ * (CSV text, no check, no conversion) into the flow table.
+ */
+export async function benchBaselineCopy(connectionString: string, csv: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const stream = client.query(
+      copyFrom(`COPY flow (territory_id, diagnostic_id, company_id, position, kind, category,
+                 resource_code, label, quantity, unit, period, quantity_per_year, canonical_unit,
+                 hazardous, confidentiality) FROM STDIN (FORMAT csv)`),
+    );
+    await pipeline(Readable.from([csv]), stream);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Bare diagnostics for the COPY baseline: one per company, returned in the same order. */
+export async function benchBaselineDiagnostics(
+  db: Database,
+  territoryId: string,
+  companyIds: string[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const companyId of companyIds) {
+    const d = await db
+      .insertInto('diagnostic')
+      .values({ territory_id: territoryId, company_id: companyId, version: 1, status: 'draft' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    ids.push(d.id);
+  }
+  return ids;
 }

@@ -1277,6 +1277,68 @@ const CASES: Case[] = [
     },
     ok: (res, _c, r) => expect(ids(res)).toContain(r.data!.groupId),
   },
+
+  // ---- imports and exports (spreadsheets, SIRENE, GeoJSON): the territory's officers only
+  {
+    op: 'uploadImport',
+    method: 'POST',
+    path: '/v1/territories/{territoryId}/imports',
+    expect: OFFICERS(201),
+    request: (c) => ({
+      params: { territoryId: c.target.territoryId },
+      query: 'kind=companies',
+      headers: { 'content-type': 'text/csv' },
+      payload: companiesCsv() as unknown as Json,
+    }),
+    state: (c) => count('data_import', 'territory_id', c.target.territoryId),
+    ok: (res) => expect(res.body_.status).toBe('ready'),
+  },
+  {
+    op: 'listImports',
+    method: 'GET',
+    path: '/v1/territories/{territoryId}/imports',
+    expect: OFFICERS(200),
+    request: async (c) => {
+      await importIn(c.target.territoryId);
+      return { params: { territoryId: c.target.territoryId } };
+    },
+    ok: (res, c) => {
+      expect((res.body_.items as Json[]).length).toBeGreaterThan(0);
+      for (const i of res.body_.items as Json[]) expect(i.territoryId).toBe(c.target.territoryId);
+    },
+  },
+  {
+    op: 'getImport',
+    method: 'GET',
+    path: '/v1/imports/{id}',
+    expect: OFFICERS(200),
+    request: async (c) => ({ params: { id: await importIn(c.target.territoryId) } }),
+  },
+  {
+    op: 'commitImport',
+    method: 'POST',
+    path: '/v1/imports/{id}/commit',
+    expect: OFFICERS(200),
+    request: async (c) => ({ params: { id: await importIn(c.target.territoryId) } }),
+    state: (c) => count('company', 'territory_id', c.target.territoryId),
+    ok: (res) => expect(res.body_.status).toBe('committed'),
+  },
+  {
+    op: 'getImportTemplate',
+    method: 'GET',
+    path: '/v1/import-templates/{kind}',
+    expect: ANY_CALLER(200),
+    request: () => ({ params: { kind: 'diagnostics' }, query: 'format=csv' }),
+    ok: (res) => expect(res.body).toContain('code_ressource'),
+  },
+  {
+    op: 'exportTerritoryData',
+    method: 'GET',
+    path: '/v1/territories/{territoryId}/exports/{entity}',
+    expect: OFFICERS(200),
+    request: (c) => ({ params: { territoryId: c.target.territoryId, entity: 'companies' } }),
+    ok: (res, c) => expect(res.body).toContain(c.target.companySiret),
+  },
 ];
 
 function urlOf(k: Case, r: Req): string {
@@ -1441,3 +1503,19 @@ describe('isolation details', () => {
     }
   });
 });
+
+// ---- imports: an uploaded, dry-run companies file of a territory, ready to commit.
+function companiesCsv(): string {
+  return `siret;raison_sociale;code_naf\n${makeSiret()};Import ${uniq()};16.24Z\n`;
+}
+
+async function importIn(territoryId: string): Promise<string> {
+  const res = await call(t.app, w.admin.token, {
+    method: 'POST',
+    url: `/v1/territories/${territoryId}/imports?kind=companies`,
+    headers: { 'content-type': 'text/csv' },
+    payload: companiesCsv(),
+  });
+  if (res.statusCode !== 201) throw new Error(`importIn: ${res.statusCode} ${res.body}`);
+  return res.body_.id as string;
+}

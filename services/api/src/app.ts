@@ -20,6 +20,7 @@ import { diagnosticsRoutes } from './diagnostics/diagnostics.routes.ts';
 import { flowsRoutes } from './flows/flows.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { lifecycleRoutes } from './lifecycle/lifecycle.routes.ts';
+import { importsRoutes } from './imports/imports.routes.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerProblemHandler } from './http/problem.ts';
 import { matchingRoutes } from './matching/matching.routes.ts';
@@ -126,6 +127,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           description:
             'Groupes de travail : membres, réunions, synergies rattachées, volumes mutualisés',
         },
+        {
+          name: 'imports',
+          description: 'Imports (CSV, XLSX, SIRENE, GeoJSON) en deux temps et exports tableur',
+        },
         { name: 'audit', description: 'Journal des modifications' },
         { name: 'ops', description: 'Santé du service' },
       ],
@@ -158,6 +163,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       await v1.register(correctionsRoutes);
       await v1.register(lifecycleRoutes);
       await v1.register(workingGroupsRoutes);
+      await v1.register(importsRoutes);
       await v1.register(auditRoutes);
     },
     { prefix: '/v1' },

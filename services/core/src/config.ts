@@ -19,6 +19,8 @@ const ConfigSchema = z.object({
     .regex(/^[a-z0-9-]+$/)
     .default('symbiose'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Imports with more rows than this are committed by the worker (202), smaller ones at once. */
+  IMPORT_SYNC_MAX_ROWS: z.coerce.number().int().min(0).default(2000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { z } from 'zod';
 import type { Database } from '../../core/src/db/database.ts';
+import { importCommitJob } from './imports/import-commit.job.ts';
 import { matchRunJob } from './matching/match-run.job.ts';
 
 /**
@@ -25,5 +26,6 @@ export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefini
 export function buildJobRegistry(deps: { db: Database }): JobRegistry {
   return {
     'match.run': matchRunJob(deps.db),
+    'import.commit': importCommitJob(deps.db),
   };
 }

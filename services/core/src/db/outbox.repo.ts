@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from './database.ts';
 
 /** Outbox topics are job names of the worker's registry. */
-export const OUTBOX_TOPICS = ['match.run'] as const;
+export const OUTBOX_TOPICS = ['match.run', 'import.commit'] as const;
 export type OutboxTopic = (typeof OUTBOX_TOPICS)[number];
 
 /** Background work is recorded in the same transaction as the write that causes it. */
