@@ -25,6 +25,7 @@ import { resourcesRoutes } from './resources/resources.routes.ts';
 import { rulesRoutes } from './rules/rules.routes.ts';
 import { territoriesRoutes } from './territories/territories.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
+import { webRoutes } from './web/web.routes.ts';
 import { zonesRoutes } from './zones/zones.routes.ts';
 
 export interface AppDeps {
@@ -139,5 +140,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
     { prefix: '/v1' },
   );
+  await app.register(webRoutes);
   return app;
 }
