@@ -5,6 +5,11 @@ import { useDebounced } from './hooks.ts';
 import { STATUS_LABELS } from './labels.ts';
 import type { Page, Resource, SynergyStatus } from './types.ts';
 
+/** Resource codes as people write them: EWC entries with spaces (« 15 01 03 »). */
+export function displayCode(code: string): string {
+  return /^\d{6}$/.test(code) ? `${code.slice(0, 2)} ${code.slice(2, 4)} ${code.slice(4)}` : code;
+}
+
 export function ErrorBanner({ error }: { error: unknown }) {
   if (!error) return null;
   const fields = error instanceof ApiError ? error.problem.errors : undefined;
@@ -120,7 +125,8 @@ interface ResourcePickerProps {
  */
 export function ResourcePicker(props: ResourcePickerProps) {
   const { value, display, label, onPick } = props;
-  const [text, setText] = useState(display ? `${value} — ${display}` : value);
+  const shown = display ? `${displayCode(value)} — ${display}` : displayCode(value);
+  const [text, setText] = useState(shown);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const [items, setItems] = useState<Resource[]>([]);
@@ -129,8 +135,8 @@ export function ResourcePicker(props: ResourcePickerProps) {
   const typing = useRef(false);
 
   useEffect(() => {
-    if (!typing.current) setText(display ? `${value} — ${display}` : value);
-  }, [value, display]);
+    if (!typing.current) setText(shown);
+  }, [shown]);
 
   useEffect(() => {
     if (!typing.current || q.trim().length < 2) {

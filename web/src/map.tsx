@@ -59,6 +59,7 @@ export function TerritoryMap({
       })
         .addTo(m)
         .bringToBack();
+      if (el.current) el.current.dataset.basemap = 'ready';
     });
     return () => {
       cancelled = true;
@@ -100,7 +101,7 @@ export function TerritoryMap({
       group.addLayer(marker);
       bounds.extend(pt);
     }
-    if (bounds.isValid()) m.fitBounds(bounds.pad(0.15), { maxZoom: 14 });
+    if (bounds.isValid()) m.fitBounds(bounds.pad(0.15), { maxZoom: 13 });
   }, [zones, companies]);
 
   return (

@@ -189,11 +189,14 @@ export function DiagnosticPage() {
   };
 
   const focusCell = (row: number, col: number) => {
-    window.setTimeout(() => {
+    const go = () => {
       const el = cells.current.get(`${row}.${col}`);
       el?.focus();
       if (el instanceof HTMLInputElement) el.select();
-    }, 0);
+      return Boolean(el);
+    };
+    // A cell of a row just added exists only after the next render.
+    if (!go()) window.setTimeout(go, 0);
   };
 
   const addRow = (after?: number) => {

@@ -38,17 +38,16 @@ export async function webRoutes(app: FastifyInstance, opts: { root?: string } = 
         index: false,
         wildcard: true,
         // Hashed file names under assets/ never change; index.html is revalidated.
-        setHeaders: (
-          res: { setHeader: (name: string, value: string) => unknown },
-          path: string,
-        ) => {
-          res.setHeader(
+        setHeaders: (reply: FastifyReply, path: string) => {
+          void reply.header(
             'cache-control',
             path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
           );
         },
       });
-      web.get('/', hidden, async (_req, reply) => sendIndex(reply));
+      web.get('/', { ...hidden, prefixTrailingSlash: 'slash' }, async (_req, reply) =>
+        sendIndex(reply),
+      );
       // SPA fallback: any other path under /app/ that is not a file is a client route.
       web.setNotFoundHandler(async (req, reply) => {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
