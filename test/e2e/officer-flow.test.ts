@@ -151,7 +151,9 @@ describe('officer in the browser', { timeout: 180_000 }, () => {
     await pickResource(1, 'palette à réparer', /Palette usagée à réparer/);
     // After a choice, focus is on the label; Entrée moves cell to cell.
     const label1 = page.getByRole('textbox', { name: 'Libellé, ligne 1' });
-    await expect.poll(() => label1.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect
+      .poll(() => label1.evaluate((el: any) => el === el.ownerDocument.activeElement))
+      .toBe(true);
     await page.keyboard.type('Palettes cassées du quai');
     await page.keyboard.press('Enter');
     await page.keyboard.type('abc');
@@ -225,26 +227,21 @@ describe('officer in the browser', { timeout: 180_000 }, () => {
     ).body_.items[0];
     await page.goto(`${s.base}/app/entreprises/${company.id}/diagnostic`);
     await page.getByRole('heading', { name: /Diagnostic —/ }).waitFor();
-    // The new version starts from the validated flows; switch line 3's resource to a
-    // resource counted in tonnes while the unit stays MWh: the API answers 422.
-    await page.getByRole('combobox', { name: 'Ressource, ligne 3' }).fill('');
-    await pickResource(3, 'emballages en bois', /15 01 03/);
-    await page.getByRole('combobox', { name: 'Unité, ligne 3' }).evaluate((el) => {
-      const sel = el as HTMLSelectElement;
-      const o = document.createElement('option');
-      o.value = 'MWh';
-      o.textContent = 'MWh';
-      sel.appendChild(o);
-    });
-    await page.getByRole('combobox', { name: 'Unité, ligne 3' }).selectOption('MWh');
+    // The new version starts from the validated flows. A quantity over the API's bound
+    // (1e12) passes the browser's checks; the API answers 400 with the field path.
+    await page.getByRole('textbox', { name: 'Quantité, ligne 3' }).fill('5000000000000');
     await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
     await page.getByRole('alert').waitFor();
-    const unit3 = page.getByRole('combobox', { name: 'Unité, ligne 3' });
-    expect(await unit3.getAttribute('aria-invalid')).toBe('true');
-    const describedBy = await unit3.getAttribute('aria-describedby');
-    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toMatch(
-      /MWh|unité|dimension/i,
-    );
+    const qty3 = page.getByRole('textbox', { name: 'Quantité, ligne 3' });
+    await expect.poll(() => qty3.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = await qty3.getAttribute('aria-describedby');
+    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toMatch(/1000000000000/);
+    expect(await page.getByRole('alert').textContent()).toContain('flows.2.quantity');
+    // The other cells are not flagged.
+    expect(
+      await page.getByRole('textbox', { name: 'Quantité, ligne 1' }).getAttribute('aria-invalid'),
+    ).toBeNull();
+    await shot(page, '04-diagnostic-erreur-api');
     const diags = await call(s.t.app, officer.token, {
       method: 'GET',
       url: `/v1/companies/${company.id}/diagnostics`,
@@ -271,7 +268,7 @@ describe('officer in the browser', { timeout: 180_000 }, () => {
     });
     await row.first().waitFor();
     expect(await row.first().textContent()).toContain('Atelier Palettes Solidaires');
-    await shot(page, '04-synergies');
+    await shot(page, '05-synergies');
 
     // Filters: the mutualisation filter hides it.
     await page.getByLabel('Type').selectOption('mutualisation');
@@ -285,7 +282,7 @@ describe('officer in the browser', { timeout: 180_000 }, () => {
     await page.getByRole('rowheader', { name: 'Distance' }).waitFor();
     await page.getByRole('heading', { name: 'Gains estimés' }).waitFor();
     await page.getByLabel('Nouvel état').waitFor();
-    await shot(page, '05-synergie');
+    await shot(page, '06-synergie');
 
     const listed = await call(s.t.app, officer.token, {
       method: 'GET',
@@ -296,6 +293,34 @@ describe('officer in the browser', { timeout: 180_000 }, () => {
         x.participants.some((p: Json) => p.companyId === repairer.id),
       ),
     ).toBe(true);
+  });
+
+  it('a user of the new company logs in and reads its validated diagnostic', async () => {
+    const company = (
+      await call(s.t.app, officer.token, {
+        method: 'GET',
+        url: `/v1/territories/${territory.id}/companies?q=${encodeURIComponent(companyName)}`,
+      })
+    ).body_.items[0];
+    const user = await makeUser(s.t.database.db, {
+      role: 'company',
+      companyId: company.id,
+      email: `contact-${Date.now()}@example.test`,
+    });
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await login(page, s.base, user.email, TEST_PASSWORD);
+    await page.getByRole('heading', { name: `Mes propositions — ${companyName}` }).waitFor();
+    // The company's menu has no officer pages.
+    const nav = page.getByRole('navigation', { name: 'Navigation principale' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Mes propositions',
+      'Mon diagnostic',
+    ]);
+    await nav.getByRole('link', { name: 'Mon diagnostic' }).click();
+    await page.getByRole('heading', { name: 'Mon diagnostic' }).waitFor();
+    await page.getByRole('cell', { name: /Palette usagée à réparer/ }).waitFor();
+    expect(await page.getByRole('row').count()).toBe(4);
+    await shot(page, '07-portail-diagnostic');
   });
 
   it('keeps the API as it was: /v1 needs a token, unknown files under /app/ are 404', async () => {

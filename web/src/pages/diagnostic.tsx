@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api, request } from '../api.ts';
-import { ErrorBanner, Loading, Notice, ResourcePicker } from '../components.tsx';
+import { ErrorBanner, Loading, Notice, ResourcePicker, displayCode } from '../components.tsx';
 import { useTitle } from '../hooks.ts';
 import {
   FLOW_KINDS,
@@ -439,7 +439,7 @@ export function DiagnosticPage() {
                 <td className="wide">
                   {readOnly ? (
                     <span>
-                      <span className="mono">{r.resourceCode}</span> {r.resourceLabel}
+                      <span className="mono">{displayCode(r.resourceCode)}</span> {r.resourceLabel}
                     </span>
                   ) : (
                     <ResourcePicker

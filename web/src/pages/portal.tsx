@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { api } from '../api.ts';
 import { useAuth } from '../auth.tsx';
-import { ErrorBanner, Loading, PendingAware, StatusBadge } from '../components.tsx';
+import { ErrorBanner, Loading, PendingAware, StatusBadge, displayCode } from '../components.tsx';
 import {
   REJECTION_REASONS,
   portal,
@@ -230,7 +230,7 @@ export function PortalDiagnosticPage() {
                 <tr key={f.id}>
                   <td>{KIND_LABELS[f.kind]}</td>
                   <td>
-                    <span className="mono">{f.resourceCode}</span> {f.resourceLabel}
+                    <span className="mono">{displayCode(f.resourceCode)}</span> {f.resourceLabel}
                   </td>
                   <td>{f.label ?? '—'}</td>
                   <td className="num">
