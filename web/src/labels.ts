@@ -50,6 +50,13 @@ export const NEXT_STATUSES: Record<SynergyStatus, SynergyStatus[]> = {
   abandoned: ['proposed'],
 };
 
+export const RUN_STATUS_LABELS = {
+  queued: 'en file d’attente',
+  running: 'en cours',
+  succeeded: 'terminée',
+  failed: 'en échec',
+} as const;
+
 export const TYPE_LABELS = {
   substitution: 'Substitution',
   mutualisation: 'Mutualisation',

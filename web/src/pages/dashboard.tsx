@@ -3,7 +3,14 @@ import { api } from '../api.ts';
 import { useTerritory } from '../auth.tsx';
 import { ErrorBanner, Loading } from '../components.tsx';
 import { useAsync, useTitle } from '../hooks.ts';
-import { STATUS_LABELS, SYNERGY_STATUSES, fmt, fmtDateTime, fmtEur } from '../labels.ts';
+import {
+  RUN_STATUS_LABELS,
+  STATUS_LABELS,
+  SYNERGY_STATUSES,
+  fmt,
+  fmtDateTime,
+  fmtEur,
+} from '../labels.ts';
 import { TerritoryMap } from '../map.tsx';
 import type {
   Company,
@@ -134,8 +141,7 @@ export function DashboardPage() {
               <h2>Dernière passe du moteur</h2>
               {d.lastRun ? (
                 <p>
-                  {fmtDateTime(d.lastRun.createdAt)} —{' '}
-                  {d.lastRun.status === 'succeeded' ? 'terminée' : d.lastRun.status},{' '}
+                  {fmtDateTime(d.lastRun.createdAt)} — {RUN_STATUS_LABELS[d.lastRun.status]},{' '}
                   {d.lastRun.counts.proposals ?? 0} propositions
                 </p>
               ) : (

@@ -4,16 +4,16 @@ import { api } from '../api.ts';
 import { useTerritory } from '../auth.tsx';
 import { ErrorBanner, Loading, ProgressBar, StatusBadge } from '../components.tsx';
 import { useAsync, useTitle } from '../hooks.ts';
-import { STATUS_LABELS, SYNERGY_STATUSES, TYPE_LABELS, fmt, fmtEur } from '../labels.ts';
+import {
+  RUN_STATUS_LABELS,
+  STATUS_LABELS,
+  SYNERGY_STATUSES,
+  TYPE_LABELS,
+  fmt,
+  fmtEur,
+} from '../labels.ts';
 import type { MatchRun, Page, Synergy, ZoneFeatureCollection } from '../types.ts';
 import { gainsOf } from './dashboard.tsx';
-
-const RUN_STATUS: Record<MatchRun['status'], string> = {
-  queued: 'en file d’attente',
-  running: 'en cours',
-  succeeded: 'terminée',
-  failed: 'en échec',
-};
 
 /** Launches a full run and follows its progress (GET /match-runs/{id} every half second). */
 function RunPanel({ territoryId, onDone }: { territoryId: string; onDone: () => void }) {
@@ -55,7 +55,7 @@ function RunPanel({ territoryId, onDone }: { territoryId: string; onDone: () => 
         <div aria-live="polite">
           <ProgressBar value={run.progress} label="Avancement de la passe" />
           <p>
-            Passe {RUN_STATUS[run.status]}
+            Passe {RUN_STATUS_LABELS[run.status]}
             {run.status === 'succeeded' &&
               ` : ${run.counts.proposals ?? 0} propositions (${run.counts.created ?? 0} nouvelles)`}
             {run.error && ` : ${run.error}`}
