@@ -140,6 +140,22 @@ describe('officer in the browser', { timeout: 180_000 }, () => {
     });
     expect(list.body_.items).toHaveLength(1);
     expect(list.body_.items[0]).toMatchObject({ siret, nafCode: '16.23Z', isEss: true });
+
+    // The list finds it by SIRET; the ESS filter keeps or hides it.
+    await page
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Entreprises' })
+      .click();
+    await page.getByLabel('Recherche (nom ou SIRET)').fill(siret);
+    await page.getByRole('link', { name: companyName }).waitFor();
+    await expect.poll(() => page.getByRole('table').getByRole('row').count()).toBe(2);
+    await page.getByLabel('Économie sociale et solidaire').selectOption('false');
+    await expect.poll(() => page.getByRole('link', { name: companyName }).count()).toBe(0);
+    await page.getByLabel('Économie sociale et solidaire').selectOption('true');
+    await page.getByRole('link', { name: companyName }).waitFor();
+    await shot(page, '02b-liste-entreprises');
+    await page.getByRole('link', { name: companyName }).click();
+    await page.getByRole('heading', { name: companyName, level: 1 }).waitFor();
   });
 
   it('enters a diagnostic with several flows from the keyboard, saves the draft and validates it', async () => {

@@ -1,7 +1,7 @@
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api.ts';
 import { useTerritory } from '../auth.tsx';
-import { ErrorBanner, Loading } from '../components.tsx';
+import { ErrorBanner, Loading, displayCode } from '../components.tsx';
 import { useAsync, useTitle } from '../hooks.ts';
 import {
   RUN_STATUS_LABELS,
@@ -154,8 +154,8 @@ export function DashboardPage() {
                 <ul>
                   {d.insights.unmatchedResources.slice(0, 6).map((r) => (
                     <li key={r.resourceCode}>
-                      <code>{r.resourceCode}</code> : {fmt(r.quantityPerYear)} {r.unit ?? ''}/an,{' '}
-                      {r.companies} entreprise(s)
+                      <code>{displayCode(r.resourceCode)}</code> : {fmt(r.quantityPerYear)}{' '}
+                      {r.unit ?? ''}/an, {r.companies} entreprise(s)
                     </li>
                   ))}
                 </ul>
