@@ -181,6 +181,8 @@ export function DiagnosticPage() {
 
   const readOnly = diag !== null && diag.status !== 'draft';
   const local = useMemo(() => localErrors(rows), [rows]);
+  // Missing-value errors wait for a save; malformed numbers are flagged as typed.
+  const [attempted, setAttempted] = useState(false);
 
   const update = (i: number, patch: Partial<Row>) => {
     setRows((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
@@ -274,6 +276,7 @@ export function DiagnosticPage() {
 
   /** Saves the draft (creates it the first time); returns the saved diagnostic. */
   const save = async (): Promise<{ d: Diagnostic; tag: string | null } | null> => {
+    setAttempted(true);
     if (Object.keys(local).length > 0) {
       setError(new Error('Corrigez les cellules signalées avant d’enregistrer'));
       return null;
@@ -328,7 +331,10 @@ export function DiagnosticPage() {
 
   if (!loaded) return <Loading />;
   if (!company) return <ErrorBanner error={error} />;
-  const errAt = (i: number, c: Col) => local[`${i}.${c}`] ?? apiFields[`${i}.${c}`];
+  const errAt = (i: number, c: Col) => {
+    const mine = c === 'quantity' || c === 'cost' || attempted ? local[`${i}.${c}`] : undefined;
+    return mine ?? apiFields[`${i}.${c}`];
+  };
   const ref = (i: number, c: number) => (el: HTMLElement | null) => {
     cells.current.set(`${i}.${c}`, el);
   };
