@@ -156,6 +156,15 @@ describe('officer in the browser', { timeout: 180_000 }, () => {
     await shot(page, '02b-liste-entreprises');
     await page.getByRole('link', { name: companyName }).click();
     await page.getByRole('heading', { name: companyName, level: 1 }).waitFor();
+
+    // Edit: the form comes back filled in; the change is saved with PATCH.
+    await page.getByRole('link', { name: 'Modifier' }).click();
+    await page.getByRole('heading', { name: `Modifier ${companyName}` }).waitFor();
+    expect(await page.getByLabel('Code NAF').inputValue()).toBe('16.23Z');
+    await page.getByLabel('Adresse').fill('12 rue des Tilleuls, 21000 Dijon');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByRole('heading', { name: companyName, level: 1 }).waitFor();
+    await page.getByText('12 rue des Tilleuls, 21000 Dijon').waitFor();
   });
 
   it('enters a diagnostic with several flows from the keyboard, saves the draft and validates it', async () => {
