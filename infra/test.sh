@@ -26,6 +26,8 @@ bash infra/web-build.sh
 
 mkdir -p test-results
 rm -f test-results/vitest.json
+# Screenshots of this run only (the browser tests write them for a person to check).
+rm -rf test-results/screenshots
 
 set +e
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"
