@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What `npm run demo` runs: makes the machine ready (with migrations and reference
-# data), seeds the demo territory (idempotent; prints the demo credentials), then
+# data), builds the web application if missing or stale, seeds the demo territory
+# (idempotent; prints the demo credentials), then
 # runs the worker in the background and the API in the foreground. Ctrl-C stops both.
 #
 # Env: PORT (default 3000), HOST (default 127.0.0.1), DATABASE_URL, REDIS_URL
@@ -16,6 +17,7 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/symbiose
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 
 bash infra/prepare-machine.sh
+bash infra/web-build.sh
 
 echo
 echo "→ seeding the demo territory (npx tsx infra/demo/seed.ts)"
@@ -58,6 +60,7 @@ case "$HOST" in
   *) URL_HOST="$HOST" ;;
 esac
 echo
+echo "✔ web application: http://${URL_HOST}:${PORT}/app/"
 echo "✔ API docs (OpenAPI / Swagger UI): http://${URL_HOST}:${PORT}/docs"
 echo "✔ log in with the demo credentials printed by the seed above"
 echo "→ starting the API on http://${URL_HOST}:${PORT} (npx tsx services/api/src/main.ts); Ctrl-C stops API and worker"

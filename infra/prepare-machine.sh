@@ -3,9 +3,11 @@
 # Redis, the database, and its migrations. Idempotent: run it as often as you
 # like; when everything is ready it only checks (a second or so) and changes nothing.
 #
-# Usage: bash infra/prepare-machine.sh [--no-migrate] [--skip-redis]
-#   --no-migrate  do not run infra/migrate.ts (tests build their own databases)
-#   --skip-redis  do not check/start Redis (used by infra/dbtypes.sh)
+# Usage: bash infra/prepare-machine.sh [--no-migrate] [--skip-redis] [--with-chromium]
+#   --no-migrate     do not run infra/migrate.ts (tests build their own databases)
+#   --skip-redis     do not check/start Redis (used by infra/dbtypes.sh)
+#   --with-chromium  install Debian's Chromium when /usr/bin/chromium is missing
+#                    (browser tests; used by infra/test.sh, not needed by the demo)
 #
 # Env:
 #   DATABASE_URL  default postgres://postgres@127.0.0.1:5432/symbiose
@@ -26,12 +28,14 @@ export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-5}"
 
 MIGRATE=1
 CHECK_REDIS=1
+WITH_CHROMIUM=0
 for arg in "$@"; do
   case "$arg" in
     --no-migrate) MIGRATE=0 ;;
     --skip-redis) CHECK_REDIS=0 ;;
+    --with-chromium) WITH_CHROMIUM=1 ;;
     -h | --help)
-      sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -292,6 +296,30 @@ else
   act "applying migrations and reference data (npx tsx infra/migrate.ts) to $(redact "$DATABASE_URL")"
   npx tsx infra/migrate.ts || die "migrations failed (npx tsx infra/migrate.ts)"
   ok "database migrated"
+fi
+
+# --- (g) Chromium for the browser tests (opt-in) ------------------------------------
+CHROMIUM_BIN="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ "$WITH_CHROMIUM" = 1 ]; then
+  if [ -x "$CHROMIUM_BIN" ]; then
+    ok "Chromium present ($CHROMIUM_BIN)"
+  else
+    if ! is_root || ! have apt-get; then
+      die "Chromium is missing at $CHROMIUM_BIN (browser tests need it) and cannot be installed here ($(is_root && echo 'no apt-get' || echo 'not root'))" \
+        "install Debian's package as root: apt-get install -y chromium (or set CHROMIUM_PATH)"
+    fi
+    ccand() { apt-cache policy chromium 2>/dev/null | awk '/Candidate:/ {print $2}'; }
+    cand="$(ccand)"
+    if [ -z "$cand" ] || [ "$cand" = "(none)" ]; then
+      act "no apt candidate for chromium: running apt-get update"
+      apt-get update -qq || die "apt-get update failed"
+    fi
+    act "installing chromium (apt-get install -y chromium), for the browser tests"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null ||
+      die "apt-get install chromium failed"
+    [ -x "$CHROMIUM_BIN" ] || die "chromium installed but $CHROMIUM_BIN is still missing"
+    act "Chromium installed ($("$CHROMIUM_BIN" --version 2>/dev/null || echo "$CHROMIUM_BIN"))"
+  fi
 fi
 
 ok "machine ready"

@@ -30,6 +30,7 @@ import { rulesRoutes } from './rules/rules.routes.ts';
 import { territoriesRoutes } from './territories/territories.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { workingGroupsRoutes } from './working-groups/working-groups.routes.ts';
+import { webRoutes } from './web/web.routes.ts';
 import { zonesRoutes } from './zones/zones.routes.ts';
 
 export interface AppDeps {
@@ -168,5 +169,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
     { prefix: '/v1' },
   );
+  await app.register(webRoutes);
   return app;
 }
