@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import type { DB } from '../../../../shared/db/types.generated.ts';
 
 export type Database = Kysely<DB>;
@@ -16,5 +17,6 @@ export function createDatabase(connectionString: string, max = 10): Database {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 });
   // An idle client losing its server must not crash the process.
   pool.on('error', () => undefined);
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // `cursor`: large reads (a national snapshot) can stream in chunks (`.stream()`).
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
 }

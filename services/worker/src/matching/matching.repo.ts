@@ -162,7 +162,7 @@ export async function snapshotFlows(
 ): Promise<SnapshotFlow[]> {
   if (supersededOf && supersededOf.length === 0) return [];
   if (currentOf && currentOf.length === 0) return [];
-  const rows = await db
+  const query = db
     .selectFrom('flow as f')
     .innerJoin('diagnostic as d', 'd.id', 'f.diagnostic_id')
     .select([
@@ -186,22 +186,46 @@ export async function snapshotFlows(
     .$if(supersededOf !== undefined, (q) =>
       q.where('d.status', '=', 'superseded').where('f.company_id', 'in', supersededOf!),
     )
-    .orderBy('f.id')
-    .execute();
-  return rows.map((r) => ({
+    .orderBy('f.id');
+  type Row = Awaited<ReturnType<typeof query.execute>>[number];
+  // The same few values repeat on every row: one string each, not a million copies.
+  const seen = new Map<string, string>();
+  const one = <T extends string | null>(v: T): T => {
+    if (v === null) return v;
+    const hit = seen.get(v);
+    if (hit !== undefined) return hit as T;
+    seen.set(v, v);
+    return v;
+  };
+  const noQuality: Record<string, unknown> = Object.freeze({});
+  const toFlow = (r: Row): SnapshotFlow => ({
     id: r.id,
-    companyId: r.company_id,
-    kind: r.kind as SnapshotFlow['kind'],
-    category: r.category,
-    resourceCode: r.resource_code,
+    companyId: one(r.company_id),
+    kind: one(r.kind) as SnapshotFlow['kind'],
+    category: one(r.category),
+    resourceCode: one(r.resource_code),
     quantityPerYear: r.quantity_per_year,
-    canonicalUnit: r.canonical_unit,
-    period: r.period,
+    canonicalUnit: one(r.canonical_unit),
+    period: one(r.period),
     costEurPerYear: r.cost_eur_per_year,
     hazardous: r.hazardous,
-    quality: (r.quality ?? {}) as Record<string, unknown>,
-  }));
+    quality:
+      r.quality && Object.keys(r.quality).length > 0
+        ? (r.quality as Record<string, unknown>)
+        : noQuality,
+  });
+  // A whole territory streams (a national one has a million rows: holding
+  // every raw row and its mapped flow at once would double the peak memory).
+  if (supersededOf === undefined && currentOf === undefined) {
+    const out: SnapshotFlow[] = [];
+    for await (const r of query.stream(STREAM_CHUNK)) out.push(toFlow(r));
+    return out;
+  }
+  return (await query.execute()).map(toFlow);
 }
+
+/** Rows per round trip when a snapshot streams. */
+const STREAM_CHUNK = 10_000;
 
 export async function snapshotResources(db: Executor, codes: string[]) {
   if (codes.length === 0) return [];
