@@ -277,7 +277,9 @@ export async function rejectedKeys(db: Executor, territoryId: string): Promise<s
 
 // ---------------------------------------------------------------- results
 
-const PARTICIPANT_BATCH = 5000;
+const PARTICIPANT_BATCH = 50_000;
+/** Proposals per INSERT statement. */
+const PROPOSAL_BATCH = 5_000;
 
 /**
  * Upserts proposals by key. Engine figures are refreshed; the status, which a
@@ -289,82 +291,66 @@ export async function upsertProposals(
   runId: string,
   proposals: Proposal[],
 ) {
+  // One statement per column array (unnest), not one bind parameter per value:
+  // a national run writes hundreds of thousands of rows.
   let created = 0;
-  for (let i = 0; i < proposals.length; i += 500) {
-    const chunk = proposals.slice(i, i + 500);
-    const rows = await db
-      .insertInto('synergy')
-      .values(
-        chunk.map((p) => ({
-          territory_id: territoryId,
-          key: p.key,
-          type: p.type,
-          resource_code: p.resourceCode,
-          rule_id: p.ruleId,
-          score: p.score,
-          score_breakdown: JSON.stringify(p.breakdown),
-          explanation_fr: p.explanationFr,
-          distance_km: p.distanceKm,
-          quantity_per_year: p.quantityPerYear,
-          unit: p.unit,
-          theme: p.theme,
-          estimated_gains: JSON.stringify(p.gains),
-          first_run_id: runId,
-          last_run_id: runId,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['territory_id', 'key']).doUpdateSet((eb) => ({
-          score: eb.ref('excluded.score'),
-          score_breakdown: eb.ref('excluded.score_breakdown'),
-          explanation_fr: eb.ref('excluded.explanation_fr'),
-          distance_km: eb.ref('excluded.distance_km'),
-          quantity_per_year: eb.ref('excluded.quantity_per_year'),
-          unit: eb.ref('excluded.unit'),
-          theme: eb.ref('excluded.theme'),
-          rule_id: eb.ref('excluded.rule_id'),
-          estimated_gains: eb.ref('excluded.estimated_gains'),
-          last_run_id: eb.ref('excluded.last_run_id'),
-          stale: false,
-          stale_since: null,
-          updated_at: sql<Date>`now()`,
-        })),
-      )
-      .returning(['id', 'key', sql<boolean>`(xmax = 0)`.as('inserted')])
-      .execute();
+  for (let i = 0; i < proposals.length; i += PROPOSAL_BATCH) {
+    const chunk = proposals.slice(i, i + PROPOSAL_BATCH);
+    const col = <T>(f: (p: Proposal) => T) => chunk.map(f);
+    const { rows } = await sql<{ id: string; key: string; inserted: boolean }>`
+      INSERT INTO synergy (territory_id, key, type, resource_code, rule_id, score, score_breakdown,
+        explanation_fr, distance_km, quantity_per_year, unit, theme, estimated_gains,
+        first_run_id, last_run_id)
+      SELECT ${territoryId}::uuid, u.key, u.type, u.resource_code, u.rule_id, u.score,
+        u.breakdown::jsonb, u.explanation, u.distance, u.quantity, u.unit, u.theme, u.gains::jsonb,
+        ${runId}::uuid, ${runId}::uuid
+      FROM unnest(${col((p) => p.key)}::text[], ${col((p) => p.type)}::text[],
+        ${col((p) => p.resourceCode)}::text[], ${col((p) => p.ruleId)}::text[],
+        ${col((p) => p.score)}::float8[], ${col((p) => JSON.stringify(p.breakdown))}::text[],
+        ${col((p) => p.explanationFr)}::text[], ${col((p) => p.distanceKm)}::float8[],
+        ${col((p) => p.quantityPerYear)}::float8[], ${col((p) => p.unit)}::text[],
+        ${col((p) => p.theme)}::text[], ${col((p) => JSON.stringify(p.gains))}::text[])
+        AS u(key, type, resource_code, rule_id, score, breakdown, explanation, distance, quantity,
+          unit, theme, gains)
+      ON CONFLICT (territory_id, key) DO UPDATE SET
+        score = excluded.score, score_breakdown = excluded.score_breakdown,
+        explanation_fr = excluded.explanation_fr, distance_km = excluded.distance_km,
+        quantity_per_year = excluded.quantity_per_year, unit = excluded.unit,
+        theme = excluded.theme, rule_id = excluded.rule_id,
+        estimated_gains = excluded.estimated_gains, last_run_id = excluded.last_run_id,
+        stale = false, stale_since = NULL, updated_at = now()
+      RETURNING id, key, (xmax = 0) AS inserted`.execute(db);
     const byKey = new Map(chunk.map((p) => [p.key, p]));
     const fresh = rows.filter((r) => r.inserted);
     created += fresh.length;
-    const participants = fresh.flatMap((r) =>
-      byKey.get(r.key)!.participants.map((pt, position) => ({
-        synergy_id: r.id,
-        territory_id: territoryId,
-        role: pt.role,
-        company_id: pt.companyId,
-        flow_id: pt.flowId,
-        position,
-      })),
-    );
-    // A mutualisation may have hundreds of members: stay far below PostgreSQL's
-    // 65,535 bind parameters per statement (6 per participant row).
-    for (let j = 0; j < participants.length; j += PARTICIPANT_BATCH) {
-      await db
-        .insertInto('synergy_participant')
-        .values(participants.slice(j, j + PARTICIPANT_BATCH))
-        .execute();
+    const ids: string[] = [];
+    const roles: string[] = [];
+    const companies: string[] = [];
+    const flows: (string | null)[] = [];
+    const positions: number[] = [];
+    for (const r of fresh) {
+      byKey.get(r.key)!.participants.forEach((pt, position) => {
+        ids.push(r.id);
+        roles.push(pt.role);
+        companies.push(pt.companyId);
+        flows.push(pt.flowId ?? null);
+        positions.push(position);
+      });
+    }
+    for (let j = 0; j < ids.length; j += PARTICIPANT_BATCH) {
+      const part = <T>(a: T[]) => a.slice(j, j + PARTICIPANT_BATCH);
+      await sql`
+        INSERT INTO synergy_participant (synergy_id, territory_id, role, company_id, flow_id, position)
+        SELECT u.synergy_id, ${territoryId}::uuid, u.role, u.company_id, u.flow_id, u.position
+        FROM unnest(${part(ids)}::uuid[], ${part(roles)}::text[], ${part(companies)}::uuid[],
+          ${part(flows)}::uuid[], ${part(positions)}::int[])
+          AS u(synergy_id, role, company_id, flow_id, position)`.execute(db);
     }
     if (fresh.length > 0) {
-      await db
-        .insertInto('synergy_event')
-        .values(
-          fresh.map((r) => ({
-            synergy_id: r.id,
-            territory_id: territoryId,
-            to_status: 'proposed',
-            run_id: runId,
-          })),
-        )
-        .execute();
+      await sql`
+        INSERT INTO synergy_event (synergy_id, territory_id, to_status, run_id)
+        SELECT u.id, ${territoryId}::uuid, 'proposed', ${runId}::uuid
+        FROM unnest(${fresh.map((r) => r.id)}::uuid[]) AS u(id)`.execute(db);
     }
   }
   return { created, updated: proposals.length - created };
