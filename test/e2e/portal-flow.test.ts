@@ -5,8 +5,11 @@
 // the supplier's user sees it with the counterpart anonymous (no name, SIRET, address or
 // e-mail in the page) and asks for an introduction; the receiver's user sees that answer,
 // asks too, and both then see each other's identity. Then the officer creates a working
-// group, adds both companies, sees their pooled volumes and downloads the CSV.
+// group, adds both companies, sees their pooled volumes and downloads the CSV, moves
+// the synergy to « En cours », records its realised gains, and finds it in the follow-up
+// list once its history is 100 days old.
 import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { call, type Json } from '../helpers/app.ts';
@@ -283,5 +286,58 @@ describe('proposal lifecycle and company portal in the browser', { timeout: 180_
 
     await page.getByRole('link', { name: '← Groupes de travail' }).click();
     await page.getByRole('row', { name: new RegExp(`${groupName}.*Palettes.*2`) }).waitFor();
+  });
+
+  it('the officer records realised gains once in progress, and the follow-up lists it when silent', async () => {
+    const id = synergy.id as string;
+    await page.goto(`${s.base}/app/synergies/${id}`);
+    await page.getByLabel('Nouvel état').selectOption('in_progress');
+    await page.getByRole('button', { name: 'Changer l’état' }).click();
+    await page.getByText(/^État enregistré : En cours/).waitFor();
+
+    const gains = page.getByRole('form', { name: 'Gains réalisés' });
+    await page.getByText('Pas encore de mesure').waitFor();
+    expect(await gains.getByLabel('Unité').inputValue()).toBe('unit');
+    await gains.getByLabel('Quantité échangée / an').fill('1 100');
+    await gains.getByLabel('Économies (€ / an)').fill('abc');
+    await gains.getByRole('button', { name: 'Enregistrer les gains réalisés' }).click();
+    await gains.getByText('nombre attendu').waitFor();
+    await gains.getByLabel('Économies (€ / an)').fill('3 500,5');
+    await gains.getByLabel('Emplois créés').fill('1');
+    await gains.getByLabel('Date de la mesure').fill('2026-11-02');
+    await gains.getByRole('button', { name: 'Enregistrer les gains réalisés' }).click();
+    await page.getByText('Gains réalisés enregistrés.').waitFor();
+    await page.getByText(/Mesure du 2 nov\. 2026/).waitFor();
+    await shot(page, '13-gains-realises');
+    const after = await call(s.t.app, officer.token, { method: 'GET', url: `/v1/synergies/${id}` });
+    expect(after.body_.status).toBe('in_progress');
+    expect(after.body_.realisedGains).toMatchObject({
+      quantityPerYear: 1100,
+      unit: 'unit',
+      eurPerYear: 3500.5,
+      jobsCreated: 1,
+      jobsKept: null,
+      measuredAt: '2026-11-02',
+    });
+
+    // Nothing silent yet; then the whole history is moved 100 days back.
+    await page
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Suivi' })
+      .click();
+    await page.getByText('Tout est à jour').waitFor();
+    await sql`update synergy_event set at = at - interval '100 days' where synergy_id = ${id}`.execute(
+      s.t.database.db,
+    );
+    await sql`update synergy set created_at = created_at - interval '100 days' where id = ${id}`.execute(
+      s.t.database.db,
+    );
+    await page.reload();
+    const row = page.getByRole('row', { name: /Palette usagée à réparer/ });
+    await row.getByText(/^10[01] j$/).waitFor();
+    await row.getByText(supplierName, { exact: false }).waitFor();
+    await page.getByLabel('Sans nouvelles depuis').selectOption('180');
+    await page.getByText('Tout est à jour').waitFor();
+    await shot(page, '14-suivi');
   });
 });

@@ -201,7 +201,7 @@ function RealisedGainsForm({
   const err = (k: string) => local[k] ?? apiFields[k];
   return (
     <form
-      className="form"
+      className="form wide"
       aria-label="Gains réalisés"
       noValidate
       onSubmit={(e) => {
