@@ -159,5 +159,8 @@ describe('companies', () => {
 
     const badLimit = await call(t.app, admin.token, { method: 'GET', url: `${url}?limit=5000` });
     expect(badLimit.statusCode).toBe(400);
+    // Schema messages are French (zod's French locale, set once for the API).
+    expect(badLimit.body_.errors[0]).toMatchObject({ path: 'querystring.limit' });
+    expect(badLimit.body_.errors[0].message).toMatch(/^Trop grand/);
   });
 });

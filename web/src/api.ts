@@ -123,7 +123,7 @@ export const api = {
   get: async <T>(path: string, query?: Query, signal?: AbortSignal) =>
     (await request<T>('GET', path, { query, signal })).data,
   post: async <T>(path: string, body?: unknown) => (await request<T>('POST', path, { body })).data,
-  put: async <T>(path: string, body: unknown) => (await request<T>('PUT', path, { body })).data,
+  put: async <T>(path: string, body?: unknown) => (await request<T>('PUT', path, { body })).data,
   patch: async <T>(path: string, body: unknown) => (await request<T>('PATCH', path, { body })).data,
   del: async (path: string) => {
     await request<null>('DELETE', path);
@@ -137,12 +137,15 @@ export async function download(path: string, query: Query, filename: string): Pr
     headers: { accept: 'text/csv', ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
   if (!res.ok) throw new ApiError(res.status, await problemOf(res));
-  const blob = await res.blob();
+  // A plain link would carry no Authorization header: fetch, then save the Blob.
+  const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
+  a.href = url;
   a.download = filename;
+  document.body.append(a);
   a.click();
-  URL.revokeObjectURL(a.href);
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** A user-facing message for any thrown value. */

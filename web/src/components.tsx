@@ -45,18 +45,6 @@ export function Loading({ what = 'Chargement' }: { what?: string }) {
   );
 }
 
-/** For pages that call endpoints of the contract not merged yet: a 404 says so plainly. */
-export function PendingAware({ error }: { error: unknown }) {
-  if (error instanceof ApiError && error.status === 404 && error.code === 'not_found') {
-    return (
-      <div className="banner" role="status">
-        Cette fonction n’est pas encore disponible sur ce serveur.
-      </div>
-    );
-  }
-  return <ErrorBanner error={error} />;
-}
-
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string;
   error?: string | undefined;

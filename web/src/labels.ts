@@ -8,7 +8,7 @@ import {
   dimensionOfCanonical,
   type Unit,
 } from '../../shared/units.ts';
-import type { RejectionReason, WorkingGroupTheme } from './contract.ts';
+import { STATUS_LABELS_FR } from '../../shared/lifecycle/state-machine.ts';
 import type { SynergyStatus } from './types.ts';
 
 export { FLOW_KINDS, PERIOD_CODES, SYNERGY_STATUSES, UNIT_CODES };
@@ -29,26 +29,11 @@ export const PERIOD_LABELS: Record<(typeof PERIOD_CODES)[number], string> = {
   one_off: 'ponctuel',
 };
 
-export const STATUS_LABELS: Record<SynergyStatus, string> = {
-  proposed: 'Proposée',
-  qualified: 'Qualifiée',
-  under_study: 'À l’étude',
-  in_progress: 'En cours',
-  implemented: 'Réalisée',
-  rejected: 'Rejetée',
-  abandoned: 'Abandonnée',
-};
-
-/** Next statuses an officer is offered (the API has the last word: 409 transition_forbidden). */
-export const NEXT_STATUSES: Record<SynergyStatus, SynergyStatus[]> = {
-  proposed: ['qualified', 'under_study', 'rejected'],
-  qualified: ['under_study', 'rejected', 'abandoned'],
-  under_study: ['in_progress', 'rejected', 'abandoned'],
-  in_progress: ['implemented', 'abandoned'],
-  implemented: [],
-  rejected: ['proposed'],
-  abandoned: ['proposed'],
-};
+/**
+ * Status labels of the badges, from the lifecycle module the API answers
+ * GET /v1/synergy-lifecycle with (forms read that endpoint: labels, next statuses, reasons).
+ */
+export const STATUS_LABELS: Readonly<Record<SynergyStatus, string>> = STATUS_LABELS_FR;
 
 export const RUN_STATUS_LABELS = {
   queued: 'en file d’attente',
@@ -67,27 +52,6 @@ export const ROLE_LABELS = {
   receiver: 'Receveur',
   member: 'Membre',
 } as const;
-
-export const REASON_LABELS: Record<RejectionReason, string> = {
-  technical: 'Technique',
-  economic: 'Économique',
-  regulatory: 'Réglementaire',
-  distance: 'Distance',
-  quantity: 'Quantités',
-  quality: 'Qualité',
-  no_interest: 'Pas d’intérêt',
-  duplicate: 'Doublon',
-  other: 'Autre',
-};
-
-export const THEME_LABELS: Record<WorkingGroupTheme, string> = {
-  energy_purchasing: 'Achats d’énergie',
-  shared_services: 'Services partagés',
-  pallets: 'Palettes',
-  waste_collection: 'Collecte des déchets',
-  equipment: 'Équipements',
-  custom: 'Autre thème',
-};
 
 export const HEADCOUNT_LABELS: Record<string, string> = {
   '0': '0 salarié',

@@ -10,6 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { Config } from '../../core/src/config.ts';
 import type { Database } from '../../core/src/db/database.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
@@ -44,6 +45,9 @@ declare module 'fastify' {
     config: Config;
   }
 }
+
+// Schema messages (problem+json `errors[].message`) in French, like the rest of the API.
+z.config(z.locales.fr());
 
 export const API_VERSION = '0.1.0';
 

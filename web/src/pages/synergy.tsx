@@ -1,18 +1,30 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api } from '../api.ts';
-import { ErrorBanner, Loading, Notice, PendingAware, StatusBadge } from '../components.tsx';
-import { REJECTION_REASONS, lifecycle, type RejectionReason } from '../contract.ts';
+import {
+  STATUSES_WITH_REALISED_GAINS,
+  needsReason,
+} from '../../../shared/lifecycle/state-machine.ts';
+import { UNITS, type Unit } from '../../../shared/units.ts';
+import { ApiError, api } from '../api.ts';
+import { ErrorBanner, Field, Loading, Notice, StatusBadge } from '../components.tsx';
+import {
+  lifecycle,
+  type LifecycleReference,
+  type RealisedGainsBody,
+  type RejectionReason,
+  type SynergyEvent,
+} from '../contract.ts';
 import { useAsync, useTitle } from '../hooks.ts';
 import {
-  NEXT_STATUSES,
-  REASON_LABELS,
   ROLE_LABELS,
   STATUS_LABELS,
   TYPE_LABELS,
+  UNIT_CODES,
   fmt,
+  fmtDate,
   fmtDateTime,
   fmtEur,
+  unitLabel,
 } from '../labels.ts';
 import type { ScoreBreakdown, Synergy, SynergyStatus } from '../types.ts';
 import { gainsOf } from './dashboard.tsx';
@@ -25,28 +37,39 @@ const FACTORS: [keyof Omit<ScoreBreakdown, 'notes'>, string][] = [
   ['quality', 'Qualité'],
 ];
 
-function Transition({ synergy, onDone }: { synergy: Synergy; onDone: (s: Synergy) => void }) {
-  const options = NEXT_STATUSES[synergy.status];
+/** Next statuses, their labels and the reasons come from GET /v1/synergy-lifecycle. */
+function Transition({
+  synergy,
+  reference,
+  onDone,
+}: {
+  synergy: Synergy;
+  reference: LifecycleReference;
+  onDone: (s: Synergy) => void;
+}) {
+  const options = reference.statuses.find((st) => st.code === synergy.status)?.next ?? [];
+  const labelOf = (code: SynergyStatus) =>
+    reference.statuses.find((st) => st.code === code)?.labelFr ?? STATUS_LABELS[code];
   const [to, setTo] = useState<SynergyStatus | ''>('');
   const [reason, setReason] = useState<RejectionReason | ''>('');
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   if (options.length === 0) return <p className="muted">Aucune action possible dans cet état.</p>;
-  const needsReason = to === 'rejected' || to === 'abandoned';
+  const reasonNeeded = to !== '' && needsReason(to);
   return (
     <form
       className="form"
       aria-label="Changer l’état"
       onSubmit={(e) => {
         e.preventDefault();
-        if (!to || (needsReason && !reason)) return;
+        if (!to || (reasonNeeded && !reason)) return;
         setBusy(true);
         setError(null);
         lifecycle
           .transition(synergy.id, {
             to,
-            ...(reason && needsReason ? { reasonCode: reason } : {}),
+            ...(reason && reasonNeeded ? { reasonCode: reason } : {}),
             ...(comment.trim() ? { comment: comment.trim() } : {}),
           })
           .then((s) => {
@@ -59,7 +82,7 @@ function Transition({ synergy, onDone }: { synergy: Synergy; onDone: (s: Synergy
           .finally(() => setBusy(false));
       }}
     >
-      <PendingAware error={error} />
+      <ErrorBanner error={error} />
       <div className="row">
         <div className="field">
           <label htmlFor="t-to">Nouvel état</label>
@@ -70,14 +93,14 @@ function Transition({ synergy, onDone }: { synergy: Synergy; onDone: (s: Synergy
             onChange={(e) => setTo(e.target.value as SynergyStatus)}
           >
             <option value="">Choisir…</option>
-            {options.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABELS[s]}
+            {options.map((st) => (
+              <option key={st} value={st}>
+                {labelOf(st)}
               </option>
             ))}
           </select>
         </div>
-        {needsReason && (
+        {reasonNeeded && (
           <div className="field">
             <label htmlFor="t-reason">Motif</label>
             <select
@@ -87,9 +110,9 @@ function Transition({ synergy, onDone }: { synergy: Synergy; onDone: (s: Synergy
               onChange={(e) => setReason(e.target.value as RejectionReason)}
             >
               <option value="">Choisir…</option>
-              {REJECTION_REASONS.map((r) => (
-                <option key={r} value={r}>
-                  {REASON_LABELS[r]}
+              {reference.reasons.map((r) => (
+                <option key={r.code} value={r.code}>
+                  {r.labelFr}
                 </option>
               ))}
             </select>
@@ -105,10 +128,185 @@ function Transition({ synergy, onDone }: { synergy: Synergy; onDone: (s: Synergy
           />
         </div>
       </div>
-      <button type="submit" className="primary" disabled={busy || !to || (needsReason && !reason)}>
+      <button type="submit" className="primary" disabled={busy || !to || (reasonNeeded && !reason)}>
         Changer l’état
       </button>
     </form>
+  );
+}
+
+/** A decimal typed the French way (« 1 200,5 ») or empty → null. */
+function numberOrNull(text: string): number | null {
+  const t = text.replace(/\s/g, '').replace(',', '.');
+  if (t === '') return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : Number.NaN;
+}
+
+const numText = (n: number | null | undefined) => (n == null ? '' : String(n).replace('.', ','));
+
+/** Realised gains (PUT /synergies/{id}/realised-gains), for synergies in progress or implemented. */
+function RealisedGainsForm({
+  synergy,
+  onDone,
+}: {
+  synergy: Synergy;
+  onDone: (s: Synergy) => void;
+}) {
+  const r = synergy.realisedGains;
+  const defaultUnit = (r?.unit ?? (synergy.unit && synergy.unit in UNITS ? synergy.unit : '')) as
+    Unit | '';
+  const [v, setV] = useState({
+    quantityPerYear: numText(r?.quantityPerYear),
+    unit: defaultUnit,
+    eurPerYear: numText(r?.eurPerYear),
+    tco2ePerYear: numText(r?.tco2ePerYear),
+    jobsCreated: numText(r?.jobsCreated),
+    jobsKept: numText(r?.jobsKept),
+    measuredAt: r?.measuredAt ?? new Date().toISOString().slice(0, 10),
+    comment: r?.comment ?? '',
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
+    setV((o) => ({ ...o, [k]: e.target.value }));
+  const submit = () => {
+    const nums = {
+      quantityPerYear: numberOrNull(v.quantityPerYear),
+      eurPerYear: numberOrNull(v.eurPerYear),
+      tco2ePerYear: numberOrNull(v.tco2ePerYear),
+      jobsCreated: numberOrNull(v.jobsCreated),
+      jobsKept: numberOrNull(v.jobsKept),
+    };
+    const bad: Record<string, string> = {};
+    for (const [k, n] of Object.entries(nums)) if (Number.isNaN(n)) bad[k] = 'nombre attendu';
+    setLocal(bad);
+    if (Object.keys(bad).length > 0) return;
+    const body: RealisedGainsBody = {
+      ...nums,
+      unit: v.unit || null,
+      measuredAt: v.measuredAt,
+      comment: v.comment.trim() || null,
+    };
+    setBusy(true);
+    setError(null);
+    lifecycle
+      .setRealisedGains(synergy.id, body)
+      .then(onDone)
+      .catch(setError)
+      .finally(() => setBusy(false));
+  };
+  const apiFields = error instanceof ApiError ? error.fields : {};
+  const err = (k: string) => local[k] ?? apiFields[k];
+  return (
+    <form
+      className="form wide"
+      aria-label="Gains réalisés"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <ErrorBanner error={error} />
+      <div className="row">
+        <Field
+          label="Quantité échangée / an"
+          inputMode="decimal"
+          value={v.quantityPerYear}
+          onChange={set('quantityPerYear')}
+          error={err('quantityPerYear')}
+        />
+        <div className="field">
+          <label htmlFor="rg-unit">Unité</label>
+          <select id="rg-unit" value={v.unit} onChange={set('unit')}>
+            <option value="">—</option>
+            {UNIT_CODES.map((u) => (
+              <option key={u} value={u}>
+                {unitLabel(u)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field
+          label="Économies (€ / an)"
+          inputMode="decimal"
+          value={v.eurPerYear}
+          onChange={set('eurPerYear')}
+          error={err('eurPerYear')}
+        />
+        <Field
+          label="tCO₂e évitées / an"
+          inputMode="decimal"
+          value={v.tco2ePerYear}
+          onChange={set('tco2ePerYear')}
+          error={err('tco2ePerYear')}
+        />
+      </div>
+      <div className="row">
+        <Field
+          label="Emplois créés"
+          inputMode="numeric"
+          value={v.jobsCreated}
+          onChange={set('jobsCreated')}
+          error={err('jobsCreated')}
+        />
+        <Field
+          label="Emplois maintenus"
+          inputMode="numeric"
+          value={v.jobsKept}
+          onChange={set('jobsKept')}
+          error={err('jobsKept')}
+        />
+        <Field
+          label="Date de la mesure"
+          type="date"
+          required
+          value={v.measuredAt}
+          onChange={set('measuredAt')}
+          error={err('measuredAt')}
+        />
+        <div className="field grow">
+          <label htmlFor="rg-comment">Commentaire</label>
+          <input id="rg-comment" maxLength={2000} value={v.comment} onChange={set('comment')} />
+        </div>
+      </div>
+      <button type="submit" className="primary" disabled={busy || !v.measuredAt}>
+        Enregistrer les gains réalisés
+      </button>
+    </form>
+  );
+}
+
+function EventItem({
+  e,
+  reference,
+}: {
+  e: SynergyEvent;
+  reference: LifecycleReference | undefined;
+}) {
+  const label = (code: SynergyStatus) =>
+    reference?.statuses.find((st) => st.code === code)?.labelFr ?? STATUS_LABELS[code];
+  const reason = e.reasonCode
+    ? (reference?.reasons.find((r) => r.code === e.reasonCode)?.labelFr ?? e.reasonCode)
+    : null;
+  // A company's answer is written with the status unchanged: only its comment says something.
+  const answer = e.fromStatus !== null && e.fromStatus === e.toStatus;
+  return (
+    <li>
+      {fmtDateTime(e.at)} —{' '}
+      {answer ? (
+        <>{e.comment}</>
+      ) : (
+        <>
+          {e.fromStatus ? label(e.fromStatus) : 'création'} → {label(e.toStatus)}
+          {reason && ` (${reason})`}
+          {e.actor ? `, par ${e.actor.displayName}` : e.runId ? ', par le moteur' : ''}
+          {e.comment && <div className="muted">« {e.comment} »</div>}
+        </>
+      )}
+    </li>
   );
 }
 
@@ -116,7 +314,9 @@ export function SynergyPage() {
   const { id } = useParams() as { id: string };
   const synergy = useAsync(() => api.get<Synergy>(`/synergies/${id}`), [id]);
   const events = useAsync(() => lifecycle.events(id), [id]);
+  const reference = useAsync(() => lifecycle.reference(), []);
   const [updated, setUpdated] = useState<Synergy | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const s = updated?.id === id ? updated : synergy.data;
   useTitle(s ? `Synergie — ${s.resourceLabel ?? s.resourceCode}` : 'Synergie');
   if (synergy.error) return <ErrorBanner error={synergy.error} />;
@@ -134,7 +334,7 @@ export function SynergyPage() {
         </h1>
         <StatusBadge status={s.status} />
       </div>
-      {updated && <Notice>État enregistré : {STATUS_LABELS[updated.status]}.</Notice>}
+      {updated?.id === id && notice && <Notice>{notice}</Notice>}
       <p className="lead">{s.explanationFr}</p>
       <div className="grid-2">
         <section aria-labelledby="part-title">
@@ -239,32 +439,58 @@ export function SynergyPage() {
           </>
         )}
       </section>
+      {(STATUSES_WITH_REALISED_GAINS as readonly string[]).includes(s.status) && (
+        <section aria-labelledby="realised-title">
+          <h2 id="realised-title">Gains réalisés</h2>
+          {s.realisedGains ? (
+            <p>
+              Mesure du {fmtDate(s.realisedGains.measuredAt)}
+              {s.realisedGains.recordedBy &&
+                `, saisie par ${s.realisedGains.recordedBy.displayName}`}{' '}
+              le {fmtDateTime(s.realisedGains.recordedAt)}.
+            </p>
+          ) : (
+            <p className="muted">Pas encore de mesure : saisissez les premiers chiffres.</p>
+          )}
+          <RealisedGainsForm
+            key={`${s.id}-${s.realisedGains?.recordedAt ?? 'none'}`}
+            synergy={s}
+            onDone={(next) => {
+              setUpdated(next);
+              setNotice('Gains réalisés enregistrés.');
+            }}
+          />
+        </section>
+      )}
       <section aria-labelledby="life-title">
         <h2 id="life-title">Suivi</h2>
-        <Transition
-          synergy={s}
-          onDone={(next) => {
-            setUpdated(next);
-            events.reload();
-          }}
-        />
+        <ErrorBanner error={reference.error} />
+        {reference.data && (
+          <Transition
+            synergy={s}
+            reference={reference.data}
+            onDone={(next) => {
+              setUpdated(next);
+              setNotice(
+                `État enregistré : ${
+                  reference.data?.statuses.find((st) => st.code === next.status)?.labelFr ??
+                  STATUS_LABELS[next.status]
+                }.`,
+              );
+              events.reload();
+            }}
+          />
+        )}
         <h3>Historique</h3>
-        {events.error ? (
-          <PendingAware error={events.error} />
-        ) : events.data && events.data.items.length > 0 ? (
-          <ol className="timeline">
+        <ErrorBanner error={events.error} />
+        {events.data && events.data.items.length > 0 ? (
+          <ol className="timeline" aria-label="Historique">
             {events.data.items.map((e) => (
-              <li key={e.id}>
-                {fmtDateTime(e.at)} — {e.fromStatus ? STATUS_LABELS[e.fromStatus] : 'création'} →{' '}
-                {STATUS_LABELS[e.toStatus]}
-                {e.reasonCode && ` (${REASON_LABELS[e.reasonCode]})`}
-                {e.actor && `, par ${e.actor.displayName}`}
-                {e.comment && <div className="muted">« {e.comment} »</div>}
-              </li>
+              <EventItem key={e.id} e={e} reference={reference.data} />
             ))}
           </ol>
         ) : (
-          <p className="muted">Aucun événement.</p>
+          events.data && <p className="muted">Aucun événement.</p>
         )}
       </section>
     </>
