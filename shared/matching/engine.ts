@@ -78,8 +78,10 @@ export function runIncremental(
   // not given); without them, every flow within reach must be looked at.
   const prep =
     input instanceof PreparedSnapshot ? input : previous ? new PreparedSnapshot(input) : undefined;
-  const snapshot = prep ? prep.currentSnapshot() : (input as Snapshot);
-  const ctx = prep && prep.changedCompanies === 0 ? prep.ctx : buildContext(snapshot);
+  // The whole current snapshot is only materialised on the paths that read every flow.
+  const local = prep !== undefined && previous !== undefined;
+  const snapshot = local ? prep.base : prep ? prep.currentSnapshot() : (input as Snapshot);
+  const ctx = prep && (local || prep.changedCompanies === 0) ? prep.ctx : buildContext(snapshot);
   let groups: Set<string> | undefined;
   if (previous) {
     groups = new Set();
@@ -89,14 +91,13 @@ export function runIncremental(
       for (const g of groupsOfFlow(f)) groups.add(g.id);
     }
   }
-  const subs =
-    prep && previous
-      ? preparedSubstitutionsAround(prep, ids, previous)
-      : substitutionsAround(ctx, ids, previous);
+  const subs = local
+    ? preparedSubstitutionsAround(prep, ids, previous)
+    : substitutionsAround(ctx, ids, previous);
   // Mutualisations: with a prepared snapshot, only the components around the
   // companies are re-clustered; otherwise every group they touch, whole.
-  const local = prep && groups ? preparedMutualisations(prep, groups, ids) : undefined;
-  const muts = local ? local.proposals : mutualisations(ctx, groups);
+  const around = local && groups ? preparedMutualisations(prep, groups, ids) : undefined;
+  const muts = around ? around.proposals : mutualisations(ctx, groups);
   const proposals = finalize(ctx, [...subs.proposals, ...muts]);
   const involves = (p: StoredProposal) => p.participants.some((x) => ids.has(x.companyId));
   const affects = (p: StoredProposal) => {
@@ -104,9 +105,9 @@ export function runIncremental(
       if (involves(p)) return true;
       if (groups === undefined) return true;
       const gid = proposalGroupId(p);
-      if (!local) return groups.has(gid);
-      const around = local.reclustered.get(gid);
-      return around !== undefined && p.participants.some((x) => around.has(x.companyId));
+      if (!around) return groups.has(gid);
+      const near = around.reclustered.get(gid);
+      return near !== undefined && p.participants.some((x) => near.has(x.companyId));
     }
     const s = supplyFlowOf(p);
     const d = demandFlowOf(p);
@@ -123,7 +124,7 @@ export function runIncremental(
     const c = prep?.flow(id)?.companyId ?? companyOf.get(id);
     if (c !== undefined) companies.add(c);
   }
-  if (local) for (const set of local.reclustered.values()) for (const c of set) companies.add(c);
+  if (around) for (const set of around.reclustered.values()) for (const c of set) companies.add(c);
   else if (groups === undefined || !prep) for (const c of snapshot.companies) companies.add(c.id);
   return { proposals, affects, companies };
 }

@@ -19,6 +19,8 @@ import {
   buildSupplyIndex,
   CandidateTable,
   CapCollector,
+  capOf,
+  offer,
   searchDemands,
   searchSupplies,
   type FlowIndex,
@@ -54,6 +56,11 @@ export class PreparedSnapshot {
   /** Group id → its base flows (sorted by id); states built when first needed. */
   private readonly groupFlows = new Map<string, { ref: GroupRef; flows: SnapshotFlow[] }>();
   private readonly groupStates = new Map<string, GroupState>();
+  /**
+   * Flow id → its exact top n candidates in the current state (score desc,
+   * key asc), kept up to date by `setCompanyFlows`; filled when first needed.
+   */
+  private readonly tops = new Map<string, ScoredPair[]>();
   /** Largest |latitude| of the located companies (the grid's east–west reach). */
   readonly maxAbsLat: number;
 
@@ -123,16 +130,114 @@ export class PreparedSnapshot {
     return this.overlay.size;
   }
 
-  /** Replaces the current flows of some companies (the others keep theirs). */
+  /**
+   * Replaces the current flows of some companies (the others keep theirs),
+   * one company at a time, and keeps the cached top lists exact: the lists
+   * of the flows paired with the company's old flows lose those pairs (a
+   * full list that lost one is dropped, to be recomputed), and the lists of
+   * the flows paired with its new flows take the new pairs in.
+   */
   setCompanyFlows(changes: ReadonlyMap<string, readonly SnapshotFlow[]>): void {
-    for (const [companyId, flows] of changes) {
+    for (const [companyId, flows] of [...changes].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const old = [...this.flowsOf(companyId)];
+      // The very same flows again (a sync re-reads recent changes): nothing to do.
+      const same = (a: readonly SnapshotFlow[], b: readonly SnapshotFlow[]) =>
+        JSON.stringify([...a].sort(byId)) === JSON.stringify([...b].sort(byId));
+      if (same(old, flows)) continue;
+      const oldPartners = new Set<string>();
+      this.candidatesOf(old, (p) => {
+        oldPartners.add(p.supplyId);
+        oldPartners.add(p.demandId);
+      });
       this.overlay.set(companyId, flows.filter((f) => f.companyId === companyId).sort(byId));
+      const extra = [...this.overlay.values()].flat();
+      this.overlayById = new Map(extra.map((f) => [f.id, f]));
+      const hidden = new Set(this.overlay.keys());
+      this.demandsIx = { ...this.baseDemands, hidden, extra: buildDemandIndex(this.ctx, extra) };
+      this.suppliesIx = { ...this.baseSupplies, hidden, extra: buildSupplyIndex(this.ctx, extra) };
+      // The table caches which supply codes feed a demand code: the codes present changed.
+      this.table = undefined;
+
+      const mine = (p: ScoredPair) =>
+        this.flowCompany(p.supplyId) === companyId || this.flowCompany(p.demandId) === companyId;
+      for (const f of old) this.tops.delete(f.id);
+      for (const id of oldPartners) {
+        const list = this.tops.get(id);
+        if (!list) continue;
+        const kept = list.filter(
+          (p) => !mine(p) && !old.some((f) => f.id === p.supplyId || f.id === p.demandId),
+        );
+        if (kept.length < list.length && list.length >= this.n) this.tops.delete(id);
+        else this.tops.set(id, kept);
+      }
+      const current = this.overlay.get(companyId)!;
+      for (const f of current) this.tops.delete(f.id);
+      this.candidatesOf(current, (p) => {
+        for (const id of [p.supplyId, p.demandId]) {
+          if (current.some((f) => f.id === id)) continue;
+          const list = this.tops.get(id);
+          if (list) this.offerTo(list, p);
+        }
+      });
     }
-    const extra = [...this.overlay.values()].flat();
-    this.overlayById = new Map(extra.map((f) => [f.id, f]));
-    const hidden = new Set(this.overlay.keys());
-    this.demandsIx = { ...this.baseDemands, hidden, extra: buildDemandIndex(this.ctx, extra) };
-    this.suppliesIx = { ...this.baseSupplies, hidden, extra: buildSupplyIndex(this.ctx, extra) };
+  }
+
+  private get n(): number {
+    return capOf(this.ctx);
+  }
+
+  private offerTo(list: ScoredPair[], p: ScoredPair): void {
+    if (this.ctx.rejected.size > 0 && this.ctx.rejected.has(p.key)) return;
+    offer(list, p, this.n);
+  }
+
+  private flowCompany(id: string): string | undefined {
+    return this.overlayById.get(id)?.companyId ?? this.baseById.get(id)?.companyId;
+  }
+
+  /** Every candidate pair of the given flows against the current flows of the others. */
+  candidatesOf(flows: readonly SnapshotFlow[], emit: (p: ScoredPair) => void): void {
+    if (flows.length === 0) return;
+    const table = this.candidateTable(flows);
+    const companies = new Set(flows.map((f) => f.companyId));
+    searchSupplies(this.ctx, flows.filter(isSupply), this.demandsIx, emit, table);
+    searchDemands(this.ctx, flows.filter(isDemand), this.suppliesIx, table, emit, (s) =>
+      companies.has(s.companyId),
+    );
+  }
+
+  /** The exact top n candidates of a current flow (cached). */
+  topOf(f: SnapshotFlow): readonly ScoredPair[] {
+    const hit = this.tops.get(f.id);
+    if (hit) return hit;
+    const list: ScoredPair[] = [];
+    this.candidatesOf([f], (p) => this.offerTo(list, p));
+    this.tops.set(f.id, list);
+    return list;
+  }
+
+  /** Forgets every cached top list (the rejected keys changed). */
+  clearTops(): void {
+    this.tops.clear();
+  }
+
+  /** Fills the top lists of every current flow at once (one pass, as a full run). */
+  warmTops(): void {
+    const n = this.n;
+    if (!Number.isFinite(n)) return;
+    const collector = new CapCollector(this.ctx);
+    const flows = this.currentFlows();
+    searchSupplies(
+      this.ctx,
+      flows.filter(isSupply),
+      this.demandsIx,
+      collector.add,
+      this.candidateTable(),
+    );
+    for (const f of flows) {
+      if (isSupply(f)) this.tops.set(f.id, [...collector.topOfSupply(f.id)]);
+      else if (isDemand(f)) this.tops.set(f.id, [...collector.topOfDemand(f.id)]);
+    }
   }
 
   /** How many current flows. */
@@ -175,47 +280,36 @@ export class PreparedSnapshot {
     return this.suppliesIx;
   }
 
-  /** A candidate table over every demand code present (and those of `more`). */
+  /** A candidate table over every demand code present (and those of `more`), built once per code set. */
   candidateTable(more: readonly SnapshotFlow[] = []): CandidateTable {
-    const codes = new Set(this.demandsIx.codes);
-    for (const c of this.demandsIx.extra?.codes ?? []) codes.add(c);
-    for (const f of more) if (isDemand(f)) codes.add(f.resourceCode);
-    return new CandidateTable(this.ctx, [...codes].sort());
+    const extra = more.filter((f) => isDemand(f) && !this.tableCodes.has(f.resourceCode));
+    const overlayCodes = (this.demandsIx.extra?.codes ?? []).filter((c) => !this.tableCodes.has(c));
+    if (!this.table || extra.length > 0 || overlayCodes.length > 0) {
+      const codes = new Set([...this.tableCodes, ...this.demandsIx.codes, ...overlayCodes]);
+      for (const f of extra) codes.add(f.resourceCode);
+      this.tableCodes = codes;
+      this.table = new CandidateTable(this.ctx, [...codes].sort());
+    }
+    return this.table;
   }
+  private table: CandidateTable | undefined;
+  private tableCodes = new Set<string>();
 }
 
 /**
- * `substitutionsAround` on a prepared snapshot: the same answer, found from
- * the flows concerned through both sides' indexes (no pass over every flow).
+ * `substitutionsAround` on a prepared snapshot: the same answer, from the
+ * flows concerned through both sides' indexes and the cached top lists.
+ * Affected flows: the companies' flows, before and after, and every flow
+ * paired with one of them; a pair of an affected flow is kept when it is in
+ * the top n of both its flows.
  */
 export function preparedSubstitutionsAround(
   prep: PreparedSnapshot,
   companyIds: ReadonlySet<string>,
   previousFlows: readonly SnapshotFlow[],
 ): { proposals: Proposal[]; supplyIds: Set<string>; demandIds: Set<string> } {
-  const ctx = prep.ctx;
   const before = previousFlows.filter((f) => companyIds.has(f.companyId)).sort(byId);
-  const table = prep.candidateTable(before);
-  const flowsByIds = (ids: Iterable<string>, side: (f: SnapshotFlow) => boolean) =>
-    [...ids]
-      .sort()
-      .flatMap((id) => prep.flow(id) ?? [])
-      .filter(side);
-
-  /** Candidates with a supply in `supplyIds` or a demand in `demandIds` (each pair once). */
-  const candidatesOfFlows = (
-    supplyIds: ReadonlySet<string>,
-    demandIds: ReadonlySet<string>,
-    emit: (p: ScoredPair) => void,
-  ) => {
-    const supplies = flowsByIds(supplyIds, isSupply);
-    if (supplies.length > 0) searchSupplies(ctx, supplies, prep.demands, emit, table);
-    const demands = flowsByIds(demandIds, isDemand);
-    if (demands.length > 0) {
-      searchDemands(ctx, demands, prep.supplies, table, emit, (s) => supplyIds.has(s.id));
-    }
-  };
-
+  const now = [...companyIds].sort().flatMap((id) => [...prep.flowsOf(id)]);
   const supplyIds = new Set<string>();
   const demandIds = new Set<string>();
   const addFlow = (f: SnapshotFlow) => {
@@ -226,47 +320,37 @@ export function preparedSubstitutionsAround(
     supplyIds.add(p.supplyId);
     demandIds.add(p.demandId);
   };
-
-  // 1. The affected flows: the companies' flows, before and after, and every
-  // flow paired with one of them (see `substitutionsAround`).
-  for (const id of [...companyIds].sort()) prep.flowsOf(id).forEach(addFlow);
-  candidatesOfFlows(new Set(supplyIds), new Set(demandIds), addPair);
+  now.forEach(addFlow);
   before.forEach(addFlow);
-  searchSupplies(ctx, before.filter(isSupply), prep.demands, addPair, table);
-  const beforeDemands = before.filter(isDemand);
-  if (beforeDemands.length > 0) {
-    searchDemands(ctx, beforeDemands, prep.supplies, table, addPair, (s) =>
-      companyIds.has(s.companyId),
-    );
-  }
-  // 2. Complete candidate lists of the affected flows; then of the partners
-  // in their top N only: a pair outside its affected flow's top N is not
-  // kept whatever its other flow's list says.
-  const collector = new CapCollector(ctx);
-  candidatesOfFlows(supplyIds, demandIds, collector.add);
-  const nextSupplies = new Set<string>();
-  const nextDemands = new Set<string>();
-  for (const id of supplyIds) {
-    for (const p of collector.topOfSupply(id)) {
-      if (!demandIds.has(p.demandId)) nextDemands.add(p.demandId);
-    }
-  }
-  for (const id of demandIds) {
-    for (const p of collector.topOfDemand(id)) {
-      if (!supplyIds.has(p.supplyId)) nextSupplies.add(p.supplyId);
-    }
-  }
-  candidatesOfFlows(nextSupplies, nextDemands, (p) => {
-    if (supplyIds.has(p.supplyId) || demandIds.has(p.demandId)) return;
-    collector.add(p);
+  prep.candidatesOf(now, addPair);
+  // The previous flows against the others' current flows (unchanged).
+  prep.candidatesOf(before, (p) => {
+    const other = before.some((f) => f.id === p.supplyId) ? p.demandId : p.supplyId;
+    const o = prep.flow(other);
+    if (o && !companyIds.has(o.companyId)) addPair(p);
   });
 
-  // 3. Exact verdicts for the pairs of an affected flow.
-  const proposals = collector
-    .kept()
-    .filter((p) => supplyIds.has(p.supplyId) || demandIds.has(p.demandId))
-    .map((p) => p.build());
-  return { proposals, supplyIds, demandIds };
+  const out: Proposal[] = [];
+  // The two lists may hold two objects for one pair: compare flow ids.
+  const inTop = (flowId: string, p: ScoredPair) => {
+    const f = prep.flow(flowId);
+    return (
+      f !== undefined &&
+      prep.topOf(f).some((x) => x.supplyId === p.supplyId && x.demandId === p.demandId)
+    );
+  };
+  const seen = new Set<string>();
+  for (const id of [...supplyIds, ...demandIds].sort()) {
+    const f = prep.flow(id);
+    if (!f) continue;
+    for (const p of prep.topOf(f)) {
+      const pair = `${p.supplyId}|${p.demandId}`;
+      if (seen.has(pair)) continue;
+      seen.add(pair);
+      if (inTop(p.supplyId, p) && inTop(p.demandId, p)) out.push(p.build());
+    }
+  }
+  return { proposals: out, supplyIds, demandIds };
 }
 
 function addTo<K, V>(m: Map<K, V[]>, k: K | null, v: V) {

@@ -664,7 +664,7 @@ export const demandFlowOf = (p: Pick<Proposal, 'participants'>) =>
   p.participants.find((x) => x.role === 'receiver')?.flowId;
 
 /** Inserts into a list kept sorted by `rankOrder` and at most `n` long. */
-function offer(list: ScoredPair[], p: ScoredPair, n: number): void {
+export function offer(list: ScoredPair[], p: ScoredPair, n: number): void {
   if (list.length >= n && rankOrder(p, list[list.length - 1]!) >= 0) return;
   let i = list.length;
   while (i > 0 && rankOrder(p, list[i - 1]!) < 0) i--;

@@ -146,6 +146,39 @@ describe('matching properties (seeded random snapshots)', () => {
     it(`incremental property, ${label}, without them`, incremental(false, cap));
   }
 
+  it('successive rematches on one prepared snapshot (its cached top lists kept up to date)', () => {
+    let steps = 0;
+    for (const seed of SEEDS.slice(0, 40)) {
+      for (const cap of [undefined, 1]) {
+        const { snapshot: random } = randomSnapshot(seed);
+        let state: Snapshot =
+          cap === undefined
+            ? random
+            : { ...random, params: { ...random.params, maxProposalsPerFlow: cap } };
+        const prep = new PreparedSnapshot(state);
+        if (seed % 2 === 0) prep.warmTops();
+        for (let k = 0; k < 4; k++) {
+          const { after, changed } = perturb(state, seed * 31 + k);
+          const previousFlows = state.flows.filter((f) => changed.includes(f.companyId));
+          prep.setCompanyFlows(
+            new Map(changed.map((id) => [id, after.flows.filter((f) => f.companyId === id)])),
+          );
+          const inc = runIncremental(prep, changed, { previousFlows });
+          const expected = asMap(runMatching(state).proposals);
+          for (const p of runMatching(state).proposals) if (inc.affects(p)) expected.delete(p.key);
+          for (const p of inc.proposals) expected.set(p.key, p.score);
+          const full = runMatching(after).proposals;
+          expect(new Map([...expected].sort())).toEqual(new Map([...asMap(full)].sort()));
+          const byKey = new Map(full.map((p) => [p.key, p]));
+          for (const p of inc.proposals) expect(p).toEqual(byKey.get(p.key));
+          state = after;
+          steps++;
+        }
+      }
+    }
+    expect(steps).toBe(320);
+  });
+
   it('naive == indexed with small caps and on dense snapshots', () => {
     for (const cap of [1, 2, 3]) {
       for (const seed of SEEDS.slice(0, 50)) {

@@ -74,9 +74,14 @@ async function prepared(
       for (const f of flows) byCompany.get(f.companyId)?.push(f);
       e.prep.setCompanyFlows(byCompany);
     }
+    // Rejected keys leave the candidate lists: when they changed, the cached lists go.
     const rejected = e.prep.ctx.rejected;
-    rejected.clear();
-    for (const k of await repo.rejectedKeys(db, territoryId)) rejected.add(k);
+    const now = new Set(await repo.rejectedKeys(db, territoryId));
+    if (now.size !== rejected.size || [...now].some((k) => !rejected.has(k))) {
+      rejected.clear();
+      for (const k of now) rejected.add(k);
+      e.prep.clearTops();
+    }
     e.syncedAt = since;
     cache.hits++;
     return e.prep;
