@@ -19,9 +19,12 @@ import { correctionsRoutes } from './corrections/corrections.routes.ts';
 import { diagnosticsRoutes } from './diagnostics/diagnostics.routes.ts';
 import { flowsRoutes } from './flows/flows.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { indicatorsRoutes } from './indicators/indicators.routes.ts';
+import { conventionsRoutes } from './conventions/conventions.routes.ts';
 import { lifecycleRoutes } from './lifecycle/lifecycle.routes.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerProblemHandler } from './http/problem.ts';
+import { registerRateLimit } from './http/rate-limit.ts';
 import { matchingRoutes } from './matching/matching.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import { resourcesRoutes } from './resources/resources.routes.ts';
@@ -74,6 +77,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   registerProblemHandler(app);
   registerAuthentication(app, deps.db);
+  await registerRateLimit(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -126,6 +130,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           description:
             'Groupes de travail : membres, réunions, synergies rattachées, volumes mutualisés',
         },
+        {
+          name: 'indicators',
+          description:
+            'Indicateurs pour les partenaires (clé API) : agrégats par territoire, zone et période, JSON ou CSV, secret statistique',
+        },
+        {
+          name: 'conventions',
+          description:
+            'Conventions de financement : actions, objectifs, budgets par financeur, rapports d’avancement',
+        },
         { name: 'audit', description: 'Journal des modifications' },
         { name: 'ops', description: 'Santé du service' },
       ],
@@ -158,6 +172,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       await v1.register(correctionsRoutes);
       await v1.register(lifecycleRoutes);
       await v1.register(workingGroupsRoutes);
+      await v1.register(indicatorsRoutes);
+      await v1.register(conventionsRoutes);
       await v1.register(auditRoutes);
     },
     { prefix: '/v1' },

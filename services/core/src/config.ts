@@ -19,6 +19,9 @@ const ConfigSchema = z.object({
     .regex(/^[a-z0-9-]+$/)
     .default('symbiose'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Requests per window on the partner routes (indicators, reports), per key or IP. */
+  PARTNER_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  PARTNER_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
