@@ -1,12 +1,14 @@
 // npm run bench [-- name…] — speed and memory targets, each printed as a ratio
 // against a baseline measured in the same run on the same machine (never as
-// timed tests). Names: ingestion, matching.
+// timed tests). Names: ingestion, matching, indicators.
+import { benchIndicators } from './indicators.ts';
 import { benchIngestion } from './ingestion.ts';
 import { benchMatching } from './matching.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   ingestion: benchIngestion,
   matching: benchMatching,
+  indicators: benchIndicators,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

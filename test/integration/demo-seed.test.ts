@@ -75,9 +75,10 @@ describe('demo territory', () => {
     const diagnostics = (report.body_.objectives as Json[]).find(
       (o) => o.metric === 'diagnostics_conducted',
     );
-    expect(diagnostics.actual).toBe(demoTerritory.companies.length);
+    expect(diagnostics!.actual).toBe(demoTerritory.companies.length);
     expect(
-      (report.body_.objectives as Json[]).find((o) => o.metric === 'zones_with_diagnostics').actual,
+      (report.body_.objectives as Json[]).find((o) => o.metric === 'zones_with_diagnostics')!
+        .actual,
     ).toBe(3);
     const indicators = await call(t.app, token, {
       method: 'GET',
@@ -87,7 +88,7 @@ describe('demo territory', () => {
     const diag2023 = (indicators.body_.periods[0].values as Json[]).find(
       (v) => v.indicator === 'diagnostics_conducted',
     );
-    expect(diag2023.value).toBe(
+    expect(diag2023!.value).toBe(
       demoTerritory.companies.filter((c) => c.diagnostic.visitedAt.startsWith('2023')).length,
     );
   });

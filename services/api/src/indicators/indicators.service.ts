@@ -60,12 +60,10 @@ export async function rebuild(db: Executor, territoryId: string, now = new Date(
   if (first === null) return repo.replaceCells(db, territoryId, []);
   const from = `${first.slice(0, 7)}-01`;
   const to = monthOf(now) > from ? monthOf(now) : from;
-  const [companyCells, itemCells, zones] = await Promise.all([
-    repo.computeCompanyCells(db, territoryId),
-    repo.computeItemCells(db, territoryId, from, to),
-    repo.zoneIds(db, territoryId),
-  ]);
-  const cells = [...companyCells, ...itemCells];
+  const companyCells = await repo.computeCompanyCells(db, territoryId);
+  const itemCells = await repo.computeItemCells(db, territoryId, from, to);
+  const zones = await repo.zoneIds(db, territoryId);
+  const cells = [...companyCells, ...monthsToPeriods(itemCells, to)];
   const scopes = ['territory', ...zones, 'none'];
   const byYear = new Map<number, CubeCell[]>();
   for (const c of cells) {
@@ -79,6 +77,35 @@ export async function rebuild(db: Executor, territoryId: string, now = new Date(
     for (const c of yearCells) out.push({ ...c, secret: secret.get(cellId(c)) ?? null });
   }
   return repo.replaceCells(db, territoryId, out);
+}
+
+/** Indicators that are a state at the end of the period rather than a count of events. */
+const STOCKS = new Set<string>(
+  INDICATOR_DEFINITIONS.filter(
+    (d) => d.key === 'synergies' || d.key === 'synergies_reached' || d.key.startsWith('gains_'),
+  ).map((d) => d.key),
+);
+
+/**
+ * Item cells come per month. A stock's quarter and year take the value of their
+ * last month (or of the last month built, for the period under way); the event
+ * counts (implemented in the period, groups, meetings) come per period already.
+ */
+export function monthsToPeriods(cells: CubeCell[], lastMonth: string): CubeCell[] {
+  const out = [...cells];
+  for (const c of cells) {
+    if (c.kind !== 'month' || !STOCKS.has(c.metric)) continue;
+    const y = Number(c.start.slice(0, 4));
+    const m = Number(c.start.slice(5, 7));
+    const quarterEnd = `${y}-${String(Math.ceil(m / 3) * 3).padStart(2, '0')}-01`;
+    const yearEnd = `${y}-12-01`;
+    const qStart = `${y}-${String(Math.floor((m - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+    if (c.start === (quarterEnd < lastMonth ? quarterEnd : lastMonth))
+      out.push({ ...c, kind: 'quarter', start: qStart });
+    if (c.start === (yearEnd < lastMonth ? yearEnd : lastMonth))
+      out.push({ ...c, kind: 'year', start: `${y}-01-01` });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- periods
