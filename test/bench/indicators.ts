@@ -102,7 +102,7 @@ export async function benchIndicators(): Promise<void> {
         headers: { authorization: `Bearer ${token}` },
         payload: { name: 'Observatoire', territoryIds: [territoryId] },
       });
-      const partnerKey = (key.json() as { key: string }).key;
+      const partnerKey = key.json<{ key: string }>().key;
       const zoneId = (
         await db
           .selectFrom('zone')

@@ -137,8 +137,8 @@ beforeAll(async () => {
   await diagnosedOn(co.B!, '2024-02-20', [flow('ENE.ELEC', 300, 'MWh')]);
   await diagnosedOn(co.C!, '2024-05-05', [flow('150103', 10, 't')]);
   await diagnosedOn(co.D!, '2024-05-06', [flow('ENE.ELEC', 100, 'MWh')]);
-  await diagnosedOn(co.E!, '2024-03-01', [flow('ENE.ELEC', 50, 'MWh')]);
-  await diagnosedOn(co.F!, '2024-08-01', [flow('ENE.ELEC', 5000, 'MWh')]);
+  await diagnosedOn(co.E, '2024-03-01', [flow('ENE.ELEC', 50, 'MWh')]);
+  await diagnosedOn(co.F, '2024-08-01', [flow('ENE.ELEC', 5000, 'MWh')]);
 
   await synergy(
     'substitution',
@@ -536,10 +536,7 @@ describe('formats and caching', () => {
       });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
-      const rows = parse(res.body, { columns: true, delimiter, bom: true }) as Record<
-        string,
-        string
-      >[];
+      const rows = parse<Record<string, string>>(res.body, { columns: true, delimiter, bom: true });
       expect(rows).toHaveLength(expected.size);
       for (const r of rows)
         expect(
@@ -552,7 +549,7 @@ describe('formats and caching', () => {
       url: `/v1/indicators?territoryId=${tid}&period=2024`,
       headers: { accept: 'text/csv' },
     });
-    const rows = parse(accept.body, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(accept.body, { columns: true });
     const dominated = rows.find((r) => r.indicateur === 'flows_mwh' && r.dimension === 'energy')!;
     expect(dominated).toMatchObject({ valeur: '', secret: 'oui', motif: 'dominance' });
   });
@@ -699,10 +696,11 @@ describe('conventions and reports', () => {
       url: `/v1/conventions/${conventionId}/report?year=2022&format=csv&decimal=comma`,
     });
     expect(csv.statusCode).toBe(200);
-    const rows = parse(csv.body, { columns: true, delimiter: ';', bom: true }) as Record<
-      string,
-      string
-    >[];
+    const rows = parse<Record<string, string>>(csv.body, {
+      columns: true,
+      delimiter: ';',
+      bom: true,
+    });
     const total2022 = rows.find((r) => r.section === 'budget_total_annee' && r.annee === '2022')!;
     expect(Number(total2022.montant_eur)).toBe(69950);
     const lines2022 = rows.filter((r) => r.section === 'budget_ligne' && r.annee === '2022');

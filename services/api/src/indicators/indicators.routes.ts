@@ -42,11 +42,11 @@ export function sendCached(
     return reply
       .code(304)
       .serializer(() => '')
-      .send('' as never);
+      .send('');
   return reply
     .type(type)
     .serializer((payload: unknown) => payload as string)
-    .send(body as never);
+    .send(body);
 }
 
 export const indicatorsRoutes: FastifyPluginAsyncZod = async (app) => {
