@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cubeGroups } from '../../shared/indicators/cube.ts';
+import { sweepStocks } from '../../shared/indicators/stocks.ts';
 import {
   disclosed,
   primaryReason,
@@ -173,5 +174,86 @@ describe('cube equations', () => {
         'year|2024-01-01|z1|synergies|substitution:implemented',
       ),
     ).toBe(true);
+  });
+});
+
+describe('synergy stocks swept month by month', () => {
+  it('counts each synergy in its status at every month end, with company weights', () => {
+    const months = ['2024-01-01', '2024-02-01', '2024-03-01'];
+    const cells = sweepStocks(
+      [
+        // S1: proposed in January, implemented from February on.
+        {
+          synergyId: 's1',
+          type: 'substitution',
+          status: 'proposed',
+          maxRank: 1,
+          fromMonth: 0,
+          toMonth: 0,
+          gains: {},
+        },
+        {
+          synergyId: 's1',
+          type: 'substitution',
+          status: 'implemented',
+          maxRank: 5,
+          fromMonth: 1,
+          toMonth: null,
+          gains: { gains_estimated_tonnes: 10 },
+        },
+        // S2: a mutualisation of three companies, proposed from March.
+        {
+          synergyId: 's2',
+          type: 'mutualisation',
+          status: 'proposed',
+          maxRank: 1,
+          fromMonth: 2,
+          toMonth: null,
+          gains: {},
+        },
+      ],
+      [
+        { synergyId: 's1', companyId: 'a', zone: 'z1' },
+        { synergyId: 's1', companyId: 'b', zone: 'z2' },
+        { synergyId: 's2', companyId: 'a', zone: 'z1' },
+        { synergyId: 's2', companyId: 'c', zone: 'z1' },
+        { synergyId: 's2', companyId: 'd', zone: 'z1' },
+      ],
+      months,
+    );
+    const get = (start: string, scope: string, metric: string, dim: string) =>
+      cells.find(
+        (c) => c.start === start && c.scope === scope && c.metric === metric && c.dim === dim,
+      );
+    expect(get('2024-01-01', 'territory', 'synergies', 'substitution:proposed')).toMatchObject({
+      value: 1,
+      companies: 2,
+    });
+    expect(get('2024-02-01', 'territory', 'synergies', 'substitution:proposed')).toBeUndefined();
+    expect(get('2024-02-01', 'territory', 'synergies', 'substitution:implemented')).toMatchObject({
+      value: 1,
+    });
+    expect(get('2024-02-01', 'territory', 'synergies_reached', '*:qualified')).toMatchObject({
+      value: 1,
+    });
+    expect(get('2024-03-01', 'territory', 'synergies', '*:*')).toMatchObject({
+      value: 2,
+      companies: 4,
+    });
+    // a weighs 1/2 + 1/3 of the 2 synergies: the largest share.
+    expect(get('2024-03-01', 'territory', 'synergies', '*:*')!.topShare).toBeCloseTo(
+      (1 / 2 + 1 / 3) / 2,
+      9,
+    );
+    // A synergy counts once in each zone it touches; gains split by the zone's companies.
+    expect(get('2024-03-01', 'z1', 'synergies', '*:*')).toMatchObject({ value: 2, companies: 3 });
+    expect(get('2024-03-01', 'z2', 'gains_estimated_tonnes', '')).toMatchObject({
+      value: 5,
+      companies: 1,
+    });
+    expect(get('2024-03-01', 'territory', 'gains_estimated_tonnes', '')).toMatchObject({
+      value: 10,
+      companies: 2,
+    });
   });
 });

@@ -149,80 +149,28 @@ export async function computeCompanyCells(db: Executor, territoryId: string): Pr
 }
 
 /**
- * Indicators counted on synergies and working groups (shared by several
- * companies): a synergy's status at the end of each period comes from its
- * history; a company's weight in a cell is its share of each item (1/k among
- * the k companies taking part), which gives the dominance test.
+ * Indicators counted on events shared by several companies (synergies becoming
+ * implemented, working groups meeting): a company's weight in a cell is its
+ * share of each item (1/k among the k companies taking part), which gives the
+ * dominance test. Synergy stocks come from sweepStocks (shared/indicators/stocks.ts).
  */
-export async function computeItemCells(
-  db: Executor,
-  territoryId: string,
-  fromMonth: string,
-  toMonth: string,
-): Promise<CubeCell[]> {
+export async function computeEventCells(db: Executor, territoryId: string): Promise<CubeCell[]> {
   const r = await sql<CellRow>`
     WITH co AS (
       SELECT id, coalesce(zone_id::text, 'none') AS zone FROM company WHERE territory_id = ${territoryId}),
     kinds(kind) AS (VALUES ('month'), ('quarter'), ('year')),
-    -- Stocks (status at the end of a period) are computed per month; a quarter or
-    -- a year takes the value of its last month (see monthsToPeriods).
-    p AS (
-      SELECT 'month' AS kind, d::date AS ps, ((d + interval '1 month')::timestamp AT TIME ZONE ${TZ}) AS pe
-      FROM generate_series(${fromMonth}::timestamp, ${toMonth}::timestamp, interval '1 month') d),
-    ev AS (
-      SELECT e.synergy_id, e.to_status, e.at, e.id FROM synergy_event e WHERE e.territory_id = ${territoryId}
-      UNION ALL
-      SELECT s.id, s.status, s.created_at, 0 FROM synergy s
-      WHERE s.territory_id = ${territoryId}
-        AND NOT EXISTS (SELECT 1 FROM synergy_event e WHERE e.synergy_id = s.id)),
-    iv AS (
-      SELECT synergy_id, to_status, at AS vf, lead(at) OVER w AS vt,
-             max(CASE to_status WHEN 'proposed' THEN 1 WHEN 'qualified' THEN 2 WHEN 'under_study' THEN 3
-                                WHEN 'in_progress' THEN 4 WHEN 'implemented' THEN 5 ELSE 0 END)
-               OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS max_rank
-      FROM ev WINDOW w AS (PARTITION BY synergy_id ORDER BY at, id)),
     spk AS (
       SELECT synergy_id, company_id, 1.0::float8 / count(*) OVER (PARTITION BY synergy_id) AS share
       FROM (SELECT DISTINCT synergy_id, company_id FROM synergy_participant
             WHERE territory_id = ${territoryId}) x),
-    st AS (
-      SELECT p.kind, p.ps, iv.synergy_id, iv.to_status, iv.max_rank, s.type,
-             s.estimated_gains AS eg, s.realised_gains AS rg
-      FROM p JOIN iv ON iv.vf < p.pe AND (iv.vt IS NULL OR iv.vt >= p.pe)
-      JOIN synergy s ON s.id = iv.synergy_id),
     wmk AS (
       SELECT working_group_id, company_id,
              1.0::float8 / count(*) OVER (PARTITION BY working_group_id) AS share
       FROM working_group_member WHERE territory_id = ${territoryId}),
     items AS (
-      SELECT st.kind, st.ps, 'synergies' AS metric, v.dim, st.synergy_id::text AS item,
+      SELECT k.kind, date_trunc(k.kind, e.at AT TIME ZONE ${TZ})::date AS ps,
+             'synergies_implemented_in_period' AS metric, '' AS dim, e.synergy_id::text AS item,
              spk.company_id, spk.share AS amount
-      FROM st JOIN spk USING (synergy_id)
-      CROSS JOIN LATERAL (VALUES (st.type || ':' || st.to_status), (st.type || ':*'),
-                                 ('*:' || st.to_status), ('*:*')) v(dim)
-      UNION ALL
-      SELECT st.kind, st.ps, 'synergies_reached', tt.t || ':' || g.stage, st.synergy_id::text,
-             spk.company_id, spk.share
-      FROM st JOIN spk USING (synergy_id)
-      CROSS JOIN (VALUES (1, 'proposed'), (2, 'qualified'), (3, 'under_study'), (4, 'in_progress'),
-                         (5, 'implemented')) g(rank, stage)
-      CROSS JOIN LATERAL (VALUES (st.type), ('*')) tt(t)
-      WHERE g.rank <= st.max_rank
-      UNION ALL
-      SELECT st.kind, st.ps, g.metric, '', st.synergy_id::text, spk.company_id, g.val * spk.share
-      FROM st JOIN spk USING (synergy_id)
-      CROSS JOIN LATERAL (VALUES
-        ('gains_estimated_tonnes', (st.eg ->> 'tonnesDivertedPerYear')::float8),
-        ('gains_estimated_tco2e', (st.eg ->> 'tco2eAvoidedPerYear')::float8),
-        ('gains_estimated_eur', (st.eg ->> 'eurPerYear')::float8),
-        ('gains_realised_tonnes',
-           CASE WHEN st.rg ->> 'unit' = 't' THEN (st.rg ->> 'quantityPerYear')::float8 END),
-        ('gains_realised_tco2e', (st.rg ->> 'tco2ePerYear')::float8),
-        ('gains_realised_eur', (st.rg ->> 'eurPerYear')::float8)) g(metric, val)
-      WHERE st.to_status = 'implemented' AND g.val IS NOT NULL
-      UNION ALL
-      SELECT k.kind, date_trunc(k.kind, e.at AT TIME ZONE ${TZ})::date, 'synergies_implemented_in_period',
-             '', e.synergy_id::text, spk.company_id, spk.share
       FROM synergy_event e JOIN spk USING (synergy_id) CROSS JOIN kinds k
       WHERE e.territory_id = ${territoryId} AND e.to_status = 'implemented'
       UNION ALL
@@ -243,15 +191,76 @@ export async function computeItemCells(
       SELECT kind, ps, scope, metric, dim, count(*)::int AS n, max(abs(w)) AS top_abs, sum(abs(w)) AS sum_abs
       FROM pc GROUP BY 1, 2, 3, 4, 5),
     per_item AS (
-      SELECT kind, ps, scope, metric, dim, item, sum(amount) AS amount
-      FROM scoped GROUP BY 1, 2, 3, 4, 5, 6),
+      SELECT kind, ps, scope, metric, dim, item FROM scoped GROUP BY 1, 2, 3, 4, 5, 6),
     vals AS (
-      SELECT kind, ps, scope, metric, dim,
-             CASE WHEN metric LIKE 'gains%' THEN sum(amount) ELSE count(*)::float8 END AS value
-      FROM per_item GROUP BY 1, 2, 3, 4, 5)
+      SELECT kind, ps, scope, metric, dim, count(*)::float8 AS value FROM per_item GROUP BY 1, 2, 3, 4, 5)
     SELECT v.kind, v.ps::text AS ps, v.scope, v.metric, v.dim, v.value, s.n, s.top_abs, s.sum_abs
     FROM vals v JOIN shares s USING (kind, ps, scope, metric, dim)`.execute(db);
   return r.rows.map(toCell);
+}
+
+/** First day of each month from..to, with the instant the month ends (Europe/Paris), in ms. */
+export async function monthEnds(db: Executor, fromMonth: string, toMonth: string) {
+  const r = await sql<{ start: string; end_ms: number }>`
+    SELECT d::date::text AS start,
+           (extract(epoch FROM ((d + interval '1 month')::timestamp AT TIME ZONE ${TZ})) * 1000)::float8 AS end_ms
+    FROM generate_series(${fromMonth}::timestamp, ${toMonth}::timestamp, interval '1 month') d
+    ORDER BY d`.execute(db);
+  return r.rows;
+}
+
+/**
+ * Each synergy's status intervals from its history (a synergy without history
+ * holds its current status since its creation), with the highest funnel rank
+ * reached so far and the gains it carries.
+ */
+export async function synergyIntervals(db: Executor, territoryId: string) {
+  const r = await sql<{
+    synergy_id: string;
+    type: string;
+    status: string;
+    max_rank: number;
+    vf_ms: number;
+    vt_ms: number | null;
+    est_t: number | null;
+    est_co2: number | null;
+    est_eur: number | null;
+    real_t: number | null;
+    real_co2: number | null;
+    real_eur: number | null;
+  }>`
+    WITH ev AS (
+      SELECT e.synergy_id, e.to_status, e.at, e.id FROM synergy_event e WHERE e.territory_id = ${territoryId}
+      UNION ALL
+      SELECT s.id, s.status, s.created_at, 0 FROM synergy s
+      WHERE s.territory_id = ${territoryId}
+        AND NOT EXISTS (SELECT 1 FROM synergy_event e WHERE e.synergy_id = s.id)),
+    iv AS (
+      SELECT synergy_id, to_status, at AS vf, lead(at) OVER w AS vt,
+             max(CASE to_status WHEN 'proposed' THEN 1 WHEN 'qualified' THEN 2 WHEN 'under_study' THEN 3
+                                WHEN 'in_progress' THEN 4 WHEN 'implemented' THEN 5 ELSE 0 END)
+               OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS max_rank
+      FROM ev WINDOW w AS (PARTITION BY synergy_id ORDER BY at, id))
+    SELECT iv.synergy_id::text, s.type, iv.to_status AS status, iv.max_rank,
+           (extract(epoch FROM iv.vf) * 1000)::float8 AS vf_ms,
+           (extract(epoch FROM iv.vt) * 1000)::float8 AS vt_ms,
+           (s.estimated_gains ->> 'tonnesDivertedPerYear')::float8 AS est_t,
+           (s.estimated_gains ->> 'tco2eAvoidedPerYear')::float8 AS est_co2,
+           (s.estimated_gains ->> 'eurPerYear')::float8 AS est_eur,
+           CASE WHEN s.realised_gains ->> 'unit' = 't'
+                THEN (s.realised_gains ->> 'quantityPerYear')::float8 END AS real_t,
+           (s.realised_gains ->> 'tco2ePerYear')::float8 AS real_co2,
+           (s.realised_gains ->> 'eurPerYear')::float8 AS real_eur
+    FROM iv JOIN synergy s ON s.id = iv.synergy_id`.execute(db);
+  return r.rows;
+}
+
+export async function synergyParticipants(db: Executor, territoryId: string) {
+  const r = await sql<{ synergy_id: string; company_id: string; zone: string }>`
+    SELECT DISTINCT sp.synergy_id::text, sp.company_id::text, coalesce(c.zone_id::text, 'none') AS zone
+    FROM synergy_participant sp JOIN company c ON c.id = sp.company_id
+    WHERE sp.territory_id = ${territoryId}`.execute(db);
+  return r.rows;
 }
 
 export async function zoneIds(db: Executor, territoryId: string): Promise<string[]> {

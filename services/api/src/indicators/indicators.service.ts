@@ -14,6 +14,7 @@ import {
   allCellKeys,
 } from '../../../../shared/indicators/definitions.ts';
 import { DEFAULT_RULE, type SecretReason } from '../../../../shared/indicators/secrecy.ts';
+import { sweepStocks, type StatusInterval } from '../../../../shared/indicators/stocks.ts';
 import type {
   IndicatorQuery,
   IndicatorValue,
@@ -61,9 +62,22 @@ export async function rebuild(db: Executor, territoryId: string, now = new Date(
   const from = `${first.slice(0, 7)}-01`;
   const to = monthOf(now) > from ? monthOf(now) : from;
   const companyCells = await repo.computeCompanyCells(db, territoryId);
-  const itemCells = await repo.computeItemCells(db, territoryId, from, to);
+  const eventCells = await repo.computeEventCells(db, territoryId);
+  const months = await repo.monthEnds(db, from, to);
+  const stockCells = sweepStocks(
+    toIntervals(
+      await repo.synergyIntervals(db, territoryId),
+      months.map((m) => m.end_ms),
+    ),
+    (await repo.synergyParticipants(db, territoryId)).map((p) => ({
+      synergyId: p.synergy_id,
+      companyId: p.company_id,
+      zone: p.zone,
+    })),
+    months.map((m) => m.start),
+  );
   const zones = await repo.zoneIds(db, territoryId);
-  const cells = [...companyCells, ...monthsToPeriods(itemCells, to)];
+  const cells = [...companyCells, ...eventCells, ...monthsToPeriods(stockCells, to)];
   const scopes = ['territory', ...zones, 'none'];
   const byYear = new Map<number, CubeCell[]>();
   for (const c of cells) {
@@ -77,6 +91,47 @@ export async function rebuild(db: Executor, territoryId: string, now = new Date(
     for (const c of yearCells) out.push({ ...c, secret: secret.get(cellId(c)) ?? null });
   }
   return repo.replaceCells(db, territoryId, out);
+}
+
+/** First index whose value is greater than x in an ascending array. */
+function firstAbove(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Status intervals placed on the months: from the first month ending after the start to the last month ending within. */
+function toIntervals(
+  rows: Awaited<ReturnType<typeof repo.synergyIntervals>>,
+  monthEndsMs: readonly number[],
+): StatusInterval[] {
+  return rows.map((r) => {
+    const gains: StatusInterval['gains'] = {};
+    const set = (k: keyof StatusInterval['gains'], v: number | null) => {
+      if (v !== null) gains[k] = v;
+    };
+    set('gains_estimated_tonnes', r.est_t);
+    set('gains_estimated_tco2e', r.est_co2);
+    set('gains_estimated_eur', r.est_eur);
+    set('gains_realised_tonnes', r.real_t);
+    set('gains_realised_tco2e', r.real_co2);
+    set('gains_realised_eur', r.real_eur);
+    return {
+      synergyId: r.synergy_id,
+      type: r.type,
+      status: r.status,
+      maxRank: r.max_rank,
+      fromMonth: firstAbove(monthEndsMs, r.vf_ms),
+      // Months ending at or before the next event still hold this status.
+      toMonth: r.vt_ms === null ? null : firstAbove(monthEndsMs, r.vt_ms) - 1,
+      gains,
+    };
+  });
 }
 
 /** Indicators that are a state at the end of the period rather than a count of events. */
