@@ -73,8 +73,10 @@ CREATE TABLE indicator_cell (
 CREATE TABLE indicator_build (
   territory_id uuid PRIMARY KEY REFERENCES territory (id),
   built_at     timestamptz NOT NULL,
-  -- Changes with every rebuild: part of the ETag of indicator answers.
-  version      bigint NOT NULL
+  -- Changes with every rebuild.
+  version      bigint NOT NULL,
+  -- How long the last build took: a slow territory is rebuilt in the background.
+  duration_ms  integer NOT NULL DEFAULT 0
 );
 CREATE SEQUENCE indicator_build_version_seq;
 

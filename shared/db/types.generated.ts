@@ -247,6 +247,7 @@ export interface IdempotencyKey {
 
 export interface IndicatorBuild {
   built_at: Timestamp;
+  duration_ms: Generated<number>;
   territory_id: string;
   version: number;
 }

@@ -83,6 +83,11 @@ export const Indicators = z
     zoneName: z.string().nullable(),
     masked: z.boolean().describe('true : réponse pour un partenaire, secret statistique appliqué'),
     builtAt: IsoDateTime.nullable().describe('Date du dernier calcul des agrégats'),
+    stale: z
+      .boolean()
+      .describe(
+        'true : des données ont changé, un nouveau calcul est en cours ; la réponse vient du calcul précédent (builtAt)',
+      ),
     periods: z.array(IndicatorPeriod),
   })
   .meta({ id: 'Indicators' });

@@ -26,6 +26,7 @@ import { cellId, cubeGroups } from '../../shared/indicators/cube.ts';
 import { disclosed, type SecretReason } from '../../shared/indicators/secrecy.ts';
 import { call, startTestApp, type Json, type TestContext } from '../helpers/app.ts';
 import { countRows } from '../helpers/db.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   makeCompany,
   makeDiagnostic,
@@ -515,6 +516,38 @@ describe('partner access', () => {
       expect((await get(k2)).statusCode).toBe(200);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('slow territories', () => {
+  it('are rebuilt in the background: answers say stale and come from the previous build meanwhile', async () => {
+    const app = await startTestApp({ INDICATORS_SYNC_BUILD_MS: '0' });
+    try {
+      const a = await makeUser(app.database.db, { role: 'admin' });
+      const terr = (await makeTerritory(app.app, a.token)).id as string;
+      const c1 = await makeCompany(app.app, a.token, terr);
+      const c2 = await makeCompany(app.app, a.token, terr);
+      await makeDiagnostic(app.app, a.token, c1.id as string, { validate: true });
+      const url = `/v1/indicators?territoryId=${terr}&period=${new Date().getUTCFullYear()}`;
+      const diagnostics = (b: Json) =>
+        (b.periods[0].values as Json[]).find((v) => v.indicator === 'diagnostics_conducted')!
+          .value as number;
+      // The first build is always waited for.
+      const first = await call(app.app, a.token, { method: 'GET', url });
+      expect(first.body_.stale).toBe(false);
+      expect(diagnostics(first.body_)).toBe(1);
+      await makeDiagnostic(app.app, a.token, c2.id as string, { validate: true });
+      const meanwhile = await call(app.app, a.token, { method: 'GET', url });
+      expect(meanwhile.body_.stale).toBe(true);
+      expect(diagnostics(meanwhile.body_)).toBe(1);
+      const fresh = await waitFor(async () => {
+        const r = await call(app.app, a.token, { method: 'GET', url });
+        return r.body_.stale === false ? r : null;
+      });
+      expect(diagnostics(fresh.body_)).toBe(2);
+    } finally {
+      await app.close();
     }
   });
 });

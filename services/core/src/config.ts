@@ -22,6 +22,8 @@ const ConfigSchema = z.object({
   /** Requests per window on the partner routes (indicators, reports), per key or IP. */
   PARTNER_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(120),
   PARTNER_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** A territory whose last indicator build took longer is rebuilt in the background. */
+  INDICATORS_SYNC_BUILD_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -20,7 +20,7 @@ export async function isStale(db: Executor, territoryId: string): Promise<boolea
 export async function findBuild(db: Executor, territoryId: string) {
   return db
     .selectFrom('indicator_build')
-    .select(['version', 'built_at'])
+    .select(['version', 'built_at', 'duration_ms'])
     .where('territory_id', '=', territoryId)
     .executeTakeFirst();
 }
@@ -277,6 +277,7 @@ export async function replaceCells(
   db: Executor,
   territoryId: string,
   cells: readonly (CubeCell & { secret: string | null })[],
+  startedAt: number,
 ): Promise<number> {
   await db.deleteFrom('indicator_cell').where('territory_id', '=', territoryId).execute();
   const BATCH = 5000;
@@ -296,9 +297,10 @@ export async function replaceCells(
     v: number;
   }>`SELECT nextval('indicator_build_version_seq') AS v`.execute(db);
   await sql`
-    INSERT INTO indicator_build (territory_id, built_at, version)
-    VALUES (${territoryId}, now(), ${version.rows[0]!.v})
-    ON CONFLICT (territory_id) DO UPDATE SET built_at = excluded.built_at, version = excluded.version`.execute(
+    INSERT INTO indicator_build (territory_id, built_at, version, duration_ms)
+    VALUES (${territoryId}, now(), ${version.rows[0]!.v}, ${Math.round(Date.now() - startedAt)})
+    ON CONFLICT (territory_id) DO UPDATE
+      SET built_at = excluded.built_at, version = excluded.version, duration_ms = excluded.duration_ms`.execute(
     db,
   );
   return version.rows[0]!.v;

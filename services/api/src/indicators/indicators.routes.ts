@@ -76,7 +76,10 @@ export const indicatorsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const answer = await service.getIndicators(db, contextOf(req), req.query);
+      const answer = await service.getIndicators(db, contextOf(req), req.query, {
+        syncBuildMs: app.config.INDICATORS_SYNC_BUILD_MS,
+        onBuildError: (err) => req.log.error({ err }, 'indicator build failed'),
+      });
       if (wantsCsv(req, req.query.format)) {
         void reply.header('content-disposition', 'attachment; filename="indicateurs.csv"');
         return sendCached(

@@ -43,22 +43,53 @@ export const isMasked = (p: Principal) => p.role === 'partner';
 
 // ---------------------------------------------------------------- building
 
-/** Rebuilds the territory's cells when something changed since the last build. */
-export async function ensureFresh(db: Database, territoryId: string): Promise<void> {
-  if (!(await repo.isStale(db, territoryId))) return;
-  await db.transaction().execute(async (trx) => {
+const building = new Set<string>();
+
+function buildNow(db: Database, territoryId: string): Promise<void> {
+  return db.transaction().execute(async (trx) => {
     if (!(await repo.claimChanges(trx, territoryId))) return;
     await rebuild(trx, territoryId);
   });
 }
+
+/**
+ * Rebuilds the territory's cells when something changed since the last build.
+ * A territory whose last build took longer than `syncLimitMs` is rebuilt in the
+ * background (one build at a time per process) and the caller gets the previous
+ * build, flagged stale; the first build is always waited for.
+ */
+export async function ensureFresh(
+  db: Database,
+  territoryId: string,
+  syncLimitMs: number,
+  onError: (err: unknown) => void = () => undefined,
+): Promise<{ stale: boolean }> {
+  if (!(await repo.isStale(db, territoryId))) return { stale: false };
+  const last = await repo.findBuild(db, territoryId);
+  if (!last || last.duration_ms < syncLimitMs) {
+    await buildNow(db, territoryId);
+    return { stale: false };
+  }
+  if (!building.has(territoryId)) {
+    building.add(territoryId);
+    buildNow(db, territoryId)
+      .catch(onError)
+      .finally(() => building.delete(territoryId));
+  }
+  return { stale: true };
+}
+
+/** Whether a background build of the territory is running in this process. */
+export const isBuilding = (territoryId: string) => building.has(territoryId);
 
 const monthOf = (d: Date) =>
   `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-01`;
 
 /** Computes every cell of the territory and decides secrecy year by year. */
 export async function rebuild(db: Executor, territoryId: string, now = new Date()) {
+  const startedAt = Date.now();
   const first = await repo.dataRange(db, territoryId);
-  if (first === null) return repo.replaceCells(db, territoryId, []);
+  if (first === null) return repo.replaceCells(db, territoryId, [], startedAt);
   const from = `${first.slice(0, 7)}-01`;
   const to = monthOf(now) > from ? monthOf(now) : from;
   const companyCells = await repo.computeCompanyCells(db, territoryId);
@@ -90,7 +121,7 @@ export async function rebuild(db: Executor, territoryId: string, now = new Date(
     const secret = decideCube(year, yearCells, scopes);
     for (const c of yearCells) out.push({ ...c, secret: secret.get(cellId(c)) ?? null });
   }
-  return repo.replaceCells(db, territoryId, out);
+  return repo.replaceCells(db, territoryId, out, startedAt);
 }
 
 /** First index whose value is greater than x in an ascending array. */
@@ -281,7 +312,12 @@ export function resolvePeriods(
 
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
 
-export async function getIndicators(db: Database, ctx: RequestContext, q: Query): Promise<Answer> {
+export async function getIndicators(
+  db: Database,
+  ctx: RequestContext,
+  q: Query,
+  opts: { syncBuildMs: number; onBuildError?: (err: unknown) => void },
+): Promise<Answer> {
   const p = ctx.principal;
   const territory = await repo.findTerritory(db, q.territoryId);
   if (!territory) throw notFound('Territoire');
@@ -293,7 +329,7 @@ export async function getIndicators(db: Database, ctx: RequestContext, q: Query)
     zoneName = zone.name;
   }
   const periods = resolvePeriods(q);
-  await ensureFresh(db, q.territoryId);
+  const { stale } = await ensureFresh(db, q.territoryId, opts.syncBuildMs, opts.onBuildError);
   const masked = isMasked(p);
   const [rows, build] = await Promise.all([
     repo.readCells(db, {
@@ -313,6 +349,7 @@ export async function getIndicators(db: Database, ctx: RequestContext, q: Query)
     zoneName,
     masked,
     builtAt: build?.built_at.toISOString() ?? null,
+    stale,
     periods: periods.map((period) => {
       const values = new Map<string, Value>();
       for (const k of keys) {
