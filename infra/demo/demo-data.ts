@@ -1671,3 +1671,203 @@ export const demoTerritory: {
   })),
   companies: SPECS.map(buildCompany),
 };
+
+/**
+ * The funding agreement of the demo territory, modelled on the fiche-action
+ * « SYNERGIES » 2022 of CCI Métropole de Bourgogne / Dijon Métropole
+ * (../shared/domain/dijon-synergies-fiche-action-2022.txt): April 2021 – March
+ * 2024, the budget table of each year with its real figures, and the funders'
+ * shares where the fiche gives them (2021 and 2022; 2023 is planned only).
+ * Objectives follow the fiche's aims (three zones, three working groups, a
+ * project officer reporting to the partners); their targets are illustrative.
+ */
+export const ADEME_REGION = 'ADEME / Région Bourgogne-Franche-Comté';
+export const DIJON_METROPOLE = 'Dijon Métropole';
+export const CCIMDB = 'CCI Métropole de Bourgogne';
+
+export const demoConvention = {
+  title: 'Démarche SYNERGIES — écologie industrielle et territoriale sur la métropole',
+  reference:
+    'Fiche-action 2022, partenariat économique CCI Métropole de Bourgogne / Dijon Métropole',
+  partners: [
+    CCIMDB,
+    DIJON_METROPOLE,
+    'ADEME Bourgogne-Franche-Comté',
+    'Région Bourgogne-Franche-Comté',
+    'CMA Côte-d’Or',
+  ],
+  startsOn: '2021-04-01',
+  endsOn: '2024-03-31',
+  description:
+    'Faire perdurer la démarche Synergies engagée en 2018 sur les zones Cap Nord, Grand Sud et Vital’Est, et aboutir d’ici 2024 à une association d’entreprises autonome.',
+  actions: [
+    {
+      title: 'Animation de la démarche par un chargé de mission EIT',
+      description:
+        'Diagnostics flux, identification des synergies, animation des groupes de travail (achat de gaz et d’électricité, prestations de services, palettes), reporting aux partenaires.',
+      objectives: [
+        {
+          label: 'Diagnostics flux réalisés',
+          metric: 'diagnostics_conducted' as const,
+          target: 80,
+          unit: 'diagnostics',
+        },
+        {
+          label: 'Diagnostics dans les 3 zones d’activités',
+          metric: 'zones_with_diagnostics' as const,
+          target: 3,
+          unit: 'zones',
+        },
+        {
+          label: '3 groupes de travail animés',
+          metric: 'working_groups_active' as const,
+          target: 3,
+          unit: 'groupes',
+        },
+        {
+          label: 'Synergies mises en œuvre',
+          metric: 'synergies_implemented' as const,
+          target: 10,
+          unit: 'synergies',
+        },
+        {
+          label: 'Structure juridique créée (association d’entreprises)',
+          metric: 'manual' as const,
+          target: 1,
+          unit: 'structure',
+          manualValue: 0,
+        },
+      ],
+      budget: [
+        // 2021: 50 % ETP over 9 months.
+        {
+          year: 2021,
+          label: 'Salaire chargé de mission (base 36 k€ / ETP)',
+          amountEur: 22125,
+          funding: [
+            { funder: ADEME_REGION, amountEur: 13500 },
+            { funder: DIJON_METROPOLE, amountEur: 8625 },
+          ],
+        },
+        {
+          year: 2021,
+          label: 'Outils de communication',
+          amountEur: 6000,
+          funding: [
+            { funder: ADEME_REGION, amountEur: 4800 },
+            { funder: DIJON_METROPOLE, amountEur: 1200 },
+          ],
+        },
+        {
+          year: 2021,
+          label: 'Équipements',
+          amountEur: 4000,
+          funding: [{ funder: ADEME_REGION, amountEur: 4000 }],
+        },
+        {
+          year: 2021,
+          label: 'Outil de suivi EIT (ACTIF)',
+          amountEur: 1500,
+          funding: [
+            { funder: ADEME_REGION, amountEur: 1200 },
+            { funder: CCIMDB, amountEur: 300 },
+          ],
+        },
+        {
+          year: 2021,
+          label: 'Frais d’études / prestations externes',
+          amountEur: 10000,
+          funding: [
+            { funder: ADEME_REGION, amountEur: 8000 },
+            { funder: DIJON_METROPOLE, amountEur: 2000 },
+          ],
+        },
+        {
+          year: 2021,
+          label: 'Autres frais fixes (formation, déplacements)',
+          amountEur: 1500,
+          funding: [{ funder: CCIMDB, amountEur: 1500 }],
+        },
+        {
+          year: 2021,
+          label: 'Coordination du projet (2 j/mois sur 9 mois)',
+          amountEur: 10800,
+          funding: [{ funder: CCIMDB, amountEur: 10800 }],
+        },
+        // 2022: 75 % ETP over 12 months.
+        {
+          year: 2022,
+          label: 'Salaire chargé de mission (base 36 k€ / ETP)',
+          amountEur: 44250,
+          funding: [
+            { funder: ADEME_REGION, amountEur: 31500 },
+            { funder: DIJON_METROPOLE, amountEur: 12750 },
+          ],
+        },
+        {
+          year: 2022,
+          label: 'Outils de communication',
+          amountEur: 4000,
+          funding: [
+            { funder: ADEME_REGION, amountEur: 3200 },
+            { funder: DIJON_METROPOLE, amountEur: 800 },
+          ],
+        },
+        {
+          year: 2022,
+          label: 'Outil de suivi EIT',
+          amountEur: 1500,
+          funding: [
+            { funder: ADEME_REGION, amountEur: 1200 },
+            { funder: DIJON_METROPOLE, amountEur: 300 },
+          ],
+        },
+        {
+          year: 2022,
+          label: 'Frais d’études / prestations externes',
+          amountEur: 10000,
+          funding: [
+            { funder: ADEME_REGION, amountEur: 8000 },
+            { funder: DIJON_METROPOLE, amountEur: 2000 },
+          ],
+        },
+        {
+          year: 2022,
+          label: 'Frais de déplacements',
+          amountEur: 3000,
+          funding: [{ funder: CCIMDB, amountEur: 3000 }],
+        },
+        {
+          year: 2022,
+          label: 'Coordination du projet (1 j/mois)',
+          amountEur: 7200,
+          funding: [{ funder: CCIMDB, amountEur: 7200 }],
+        },
+        // 2023: 100 % ETP; the fiche gives the costs, not yet the funders' shares.
+        {
+          year: 2023,
+          label: 'Salaire chargé de mission (base 36 k€ / ETP)',
+          amountEur: 59000,
+          funding: [],
+        },
+        { year: 2023, label: 'Outils de communication', amountEur: 3000, funding: [] },
+        { year: 2023, label: 'Outil de suivi EIT', amountEur: 1500, funding: [] },
+        {
+          year: 2023,
+          label: 'Frais d’études / prestations externes',
+          amountEur: 10000,
+          funding: [],
+        },
+        { year: 2023, label: 'Frais de déplacements', amountEur: 4000, funding: [] },
+        { year: 2023, label: 'Coordination du projet (1 j/mois)', amountEur: 7200, funding: [] },
+      ],
+    },
+  ],
+};
+
+/** The fiche's yearly totals, to check the seeded budget against. */
+export const SYNERGIES_BUDGET_TOTALS = {
+  2021: { planned: 55925, [ADEME_REGION]: 31500, [DIJON_METROPOLE]: 11825, [CCIMDB]: 12600 },
+  2022: { planned: 69950, [ADEME_REGION]: 43900, [DIJON_METROPOLE]: 15850, [CCIMDB]: 10200 },
+  2023: { planned: 84700 },
+} as const;

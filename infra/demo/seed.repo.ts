@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../services/core/src/db/database.ts';
 
 export async function findTerritoryBySlug(db: Executor, slug: string) {
@@ -30,4 +31,30 @@ export async function topSynergies(db: Executor, territoryId: string, type: stri
     .orderBy('id')
     .limit(limit)
     .execute();
+}
+
+/**
+ * The demo programme runs since 2022: a diagnostic counts as validated on the
+ * day of its visit, so that indicators and the convention report have a history.
+ */
+export async function backdateValidations(db: Executor, territoryId: string) {
+  await db
+    .updateTable('diagnostic')
+    .set({
+      validated_at: sql<Date>`(visited_at + time '17:00') AT TIME ZONE 'Europe/Paris'`,
+    })
+    .where('territory_id', '=', territoryId)
+    .where('status', '=', 'validated')
+    .where('visited_at', 'is not', null)
+    .execute();
+}
+
+export async function hasConvention(db: Executor, territoryId: string) {
+  const r = await db
+    .selectFrom('convention')
+    .select('id')
+    .where('territory_id', '=', territoryId)
+    .limit(1)
+    .executeTakeFirst();
+  return r !== undefined;
 }

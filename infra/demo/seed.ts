@@ -16,8 +16,16 @@ import { loadConfig } from '../../services/core/src/config.ts';
 import { createDatabase, type Executor } from '../../services/core/src/db/database.ts';
 import { requestMatchRun } from '../../services/api/src/matching/matching.repo.ts';
 import { executeMatchRun } from '../../services/worker/src/matching/match-run.ts';
-import { findFirstCompany, findTerritoryBySlug, topSynergies } from './seed.repo.ts';
-import { demoTerritory } from './demo-data.ts';
+import {
+  backdateValidations,
+  findFirstCompany,
+  findTerritoryBySlug,
+  hasConvention,
+  topSynergies,
+} from './seed.repo.ts';
+import { demoConvention, demoTerritory } from './demo-data.ts';
+import { createConvention } from '../../services/api/src/conventions/conventions.service.ts';
+import { ConventionInput } from '../../shared/schemas/conventions.ts';
 
 export const DEMO_PASSWORD = 'symbiose-demo-2026';
 export const DEMO_USERS = {
@@ -117,7 +125,10 @@ export async function seedDemo(db: ReturnType<typeof createDatabase>) {
         await validateDiagnostic(trx, ctx, d.id, undefined);
       }
       territory = (await findTerritoryBySlug(trx, demoTerritory.slug))!;
+      await backdateValidations(trx, territory.id);
     }
+    if (!(await hasConvention(trx, territory.id)))
+      await createConvention(trx, ctx, territory.id, ConventionInput.parse(demoConvention));
     const officerId = await ensureUser(trx, {
       email: DEMO_USERS.officer,
       displayName: 'Chargée de mission EIT (démo)',

@@ -22,6 +22,8 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type Numeric = ColumnType<string, number | string, number | string>;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface ApiKey {
@@ -109,6 +111,64 @@ export interface CompatibilityRule {
   removed_at: Timestamp | null;
   updated_at: Generated<Timestamp>;
   updated_by: string | null;
+}
+
+export interface Convention {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  description: string | null;
+  ends_on: string;
+  id: Generated<string>;
+  partners: Generated<string[]>;
+  reference: string | null;
+  starts_on: string;
+  territory_id: string;
+  title: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ConventionAction {
+  convention_id: string;
+  description: string | null;
+  id: Generated<string>;
+  position: number;
+  territory_id: string;
+  title: string;
+}
+
+export interface ConventionBudgetLine {
+  action_id: string | null;
+  amount_eur: Numeric;
+  convention_id: string;
+  id: Generated<string>;
+  label: string;
+  position: number;
+  territory_id: string;
+  year: number;
+}
+
+export interface ConventionFunding {
+  amount_eur: Numeric;
+  budget_line_id: string;
+  convention_id: string;
+  funder: string;
+  territory_id: string;
+}
+
+export interface ConventionObjective {
+  action_id: string;
+  convention_id: string;
+  ends_on: string;
+  id: Generated<string>;
+  label: string;
+  manual_value: number | null;
+  metric: string;
+  position: number;
+  starts_on: string;
+  target: number;
+  territory_id: string;
+  unit: string | null;
+  zone_id: string | null;
 }
 
 export interface DataImport {
@@ -213,6 +273,32 @@ export interface IdempotencyKey {
   request_hash: string;
   response_body: Json | null;
   status_code: number | null;
+}
+
+export interface IndicatorBuild {
+  built_at: Timestamp;
+  duration_ms: Generated<number>;
+  territory_id: string;
+  version: number;
+}
+
+export interface IndicatorCell {
+  dim: Generated<string>;
+  metric: string;
+  n_companies: number;
+  period_kind: string;
+  period_start: string;
+  scope: string;
+  secret_reason: string | null;
+  territory_id: string;
+  top_share: number;
+  value: number;
+}
+
+export interface IndicatorChange {
+  at: Generated<Timestamp>;
+  territory_id: string;
+  xid: string;
 }
 
 export interface MatchRun {
@@ -437,12 +523,20 @@ export interface DB {
   auth_token: AuthToken;
   company: Company;
   compatibility_rule: CompatibilityRule;
+  convention: Convention;
+  convention_action: ConventionAction;
+  convention_budget_line: ConventionBudgetLine;
+  convention_funding: ConventionFunding;
+  convention_objective: ConventionObjective;
   data_import: DataImport;
   diagnostic: Diagnostic;
   diagnostic_correction: DiagnosticCorrection;
   emission_factor: EmissionFactor;
   flow: Flow;
   idempotency_key: IdempotencyKey;
+  indicator_build: IndicatorBuild;
+  indicator_cell: IndicatorCell;
+  indicator_change: IndicatorChange;
   match_run: MatchRun;
   naf: Naf;
   notification: Notification;

@@ -1,7 +1,8 @@
 // npm run bench [-- name…] — speed and memory targets, each printed as a ratio
 // against a baseline measured in the same run on the same machine (never as
-// timed tests). Names: ingestion, matching, imports.
+// timed tests). Names: ingestion, matching, imports, indicators.
 import { benchImports } from './imports.ts';
+import { benchIndicators } from './indicators.ts';
 import { benchIngestion } from './ingestion.ts';
 import { benchMatching } from './matching.ts';
 
@@ -9,6 +10,7 @@ const benches: Record<string, () => Promise<void>> = {
   ingestion: benchIngestion,
   matching: benchMatching,
   imports: benchImports,
+  indicators: benchIndicators,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -56,5 +56,40 @@ describe('demo territory', () => {
       payload: { email: DEMO_USERS.company, password: DEMO_PASSWORD },
     });
     expect(company.body_.me.role).toBe('company');
+
+    // The SYNERGIES convention with the fiche-action's budget, and a report that is not empty.
+    const conventions = await call(t.app, token, {
+      method: 'GET',
+      url: `/v1/territories/${first.territory.id}/conventions`,
+    });
+    expect(conventions.body_.items).toHaveLength(1);
+    const report = await call(t.app, token, {
+      method: 'GET',
+      url: `/v1/conventions/${conventions.body_.items[0].id as string}/report?type=intermediate&asOf=2024-03-31`,
+    });
+    expect(report.statusCode, report.body).toBe(200);
+    const years = Object.fromEntries(
+      (report.body_.budget.years as Json[]).map((y) => [y.year, y.plannedEur]),
+    );
+    expect(years).toEqual({ 2021: 55925, 2022: 69950, 2023: 84700 });
+    const diagnostics = (report.body_.objectives as Json[]).find(
+      (o) => o.metric === 'diagnostics_conducted',
+    );
+    expect(diagnostics!.actual).toBe(demoTerritory.companies.length);
+    expect(
+      (report.body_.objectives as Json[]).find((o) => o.metric === 'zones_with_diagnostics')!
+        .actual,
+    ).toBe(3);
+    const indicators = await call(t.app, token, {
+      method: 'GET',
+      url: `/v1/indicators?territoryId=${first.territory.id}&period=2023`,
+    });
+    expect(indicators.statusCode).toBe(200);
+    const diag2023 = (indicators.body_.periods[0].values as Json[]).find(
+      (v) => v.indicator === 'diagnostics_conducted',
+    );
+    expect(diag2023!.value).toBe(
+      demoTerritory.companies.filter((c) => c.diagnostic.visitedAt.startsWith('2023')).length,
+    );
   });
 });

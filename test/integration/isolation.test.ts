@@ -1339,7 +1339,121 @@ const CASES: Case[] = [
     request: (c) => ({ params: { territoryId: c.target.territoryId, entity: 'companies' } }),
     ok: (res, c) => expect(res.body).toContain(c.target.companySiret),
   },
+
+  // ---- partner indicators and conventions (issue: indicators API, reporting against conventions)
+  {
+    op: 'getIndicators',
+    method: 'GET',
+    path: '/v1/indicators',
+    // Partners, officers and administrators of the territory; company users never.
+    expect: row(401, 200, 200, 404, 403, 403, 404, 200, 404),
+    request: (c) => ({ query: `territoryId=${c.target.territoryId}&period=2026` }),
+    ok: (res, c) => {
+      expect(res.body_.territoryId).toBe(c.target.territoryId);
+      expect(res.body_.masked).toBe(c.col === 'partA');
+    },
+  },
+  {
+    op: 'listIndicatorDefinitions',
+    method: 'GET',
+    path: '/v1/indicators/definitions',
+    expect: ANY_CALLER(200),
+    request: () => ({}),
+    ok: (res) => expect((res.body_.items as Json[]).length).toBeGreaterThan(10),
+  },
+  {
+    op: 'listConventions',
+    method: 'GET',
+    path: '/v1/territories/{territoryId}/conventions',
+    expect: OFFICERS(200),
+    request: async (c) => {
+      const id = await freshConvention(c.target.territoryId);
+      return { params: { territoryId: c.target.territoryId }, data: { id } };
+    },
+    ok: (res, _c, r) => expect(ids(res)).toContain(r.data!.id),
+  },
+  {
+    op: 'createConvention',
+    method: 'POST',
+    path: '/v1/territories/{territoryId}/conventions',
+    expect: OFFICERS(201),
+    request: (c) => ({
+      params: { territoryId: c.target.territoryId },
+      payload: {
+        title: `Convention ${uniq()}`,
+        startsOn: '2025-01-01',
+        endsOn: '2026-12-31',
+        actions: [
+          {
+            title: 'Action',
+            objectives: [{ label: 'Diagnostics', metric: 'diagnostics_conducted', target: 10 }],
+            budget: [
+              {
+                year: 2025,
+                label: 'Animation',
+                amountEur: 1000,
+                funding: [{ funder: 'ADEME', amountEur: 800 }],
+              },
+            ],
+          },
+        ],
+      },
+    }),
+    state: (c) => count('convention', 'territory_id', c.target.territoryId),
+  },
+  {
+    op: 'getConvention',
+    method: 'GET',
+    path: '/v1/conventions/{id}',
+    expect: OFFICERS(200),
+    request: async (c) => ({ params: { id: await freshConvention(c.target.territoryId) } }),
+  },
+  {
+    op: 'replaceConvention',
+    method: 'PUT',
+    path: '/v1/conventions/{id}',
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: { id: await freshConvention(c.target.territoryId) },
+      payload: { title: `Avenant ${uniq()}`, startsOn: '2025-01-01', endsOn: '2026-12-31' },
+    }),
+    state: (_c, r) => field('convention', r.params!.id!, 'title'),
+  },
+  {
+    op: 'deleteConvention',
+    method: 'DELETE',
+    path: '/v1/conventions/{id}',
+    expect: OFFICERS(204),
+    request: async (c) => ({ params: { id: await freshConvention(c.target.territoryId) } }),
+    state: (_c, r) => count('convention', 'id', r.params!.id!),
+  },
+  {
+    op: 'getConventionReport',
+    method: 'GET',
+    path: '/v1/conventions/{id}/report',
+    expect: OFFICERS(200),
+    request: async (c) => ({
+      params: { id: await freshConvention(c.target.territoryId) },
+      query: 'type=intermediate',
+    }),
+    ok: (res) => expect(res.body_.type).toBe('intermediate'),
+  },
 ];
+
+/** A convention of the territory, written straight to the table. */
+async function freshConvention(territoryId: string): Promise<string> {
+  const r = await t.database.db
+    .insertInto('convention')
+    .values({
+      territory_id: territoryId,
+      title: `Convention ${uniq()}`,
+      starts_on: '2025-01-01',
+      ends_on: '2026-12-31',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
 
 function urlOf(k: Case, r: Req): string {
   const path = k.path.replace(/\{(\w+)\}/g, (_m, name: string) => {

@@ -20,10 +20,13 @@ import { correctionsRoutes } from './corrections/corrections.routes.ts';
 import { diagnosticsRoutes } from './diagnostics/diagnostics.routes.ts';
 import { flowsRoutes } from './flows/flows.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { indicatorsRoutes } from './indicators/indicators.routes.ts';
+import { conventionsRoutes } from './conventions/conventions.routes.ts';
 import { lifecycleRoutes } from './lifecycle/lifecycle.routes.ts';
 import { importsRoutes } from './imports/imports.routes.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerProblemHandler } from './http/problem.ts';
+import { registerRateLimit } from './http/rate-limit.ts';
 import { matchingRoutes } from './matching/matching.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import { resourcesRoutes } from './resources/resources.routes.ts';
@@ -80,6 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   registerProblemHandler(app);
   registerAuthentication(app, deps.db);
+  await registerRateLimit(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -136,6 +140,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           name: 'imports',
           description: 'Imports (CSV, XLSX, SIRENE, GeoJSON) en deux temps et exports tableur',
         },
+        {
+          name: 'indicators',
+          description:
+            'Indicateurs pour les partenaires (clé API) : agrégats par territoire, zone et période, JSON ou CSV, secret statistique',
+        },
+        {
+          name: 'conventions',
+          description:
+            'Conventions de financement : actions, objectifs, budgets par financeur, rapports d’avancement',
+        },
         { name: 'audit', description: 'Journal des modifications' },
         { name: 'ops', description: 'Santé du service' },
       ],
@@ -169,6 +183,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       await v1.register(lifecycleRoutes);
       await v1.register(workingGroupsRoutes);
       await v1.register(importsRoutes);
+      await v1.register(indicatorsRoutes);
+      await v1.register(conventionsRoutes);
       await v1.register(auditRoutes);
     },
     { prefix: '/v1' },

@@ -21,6 +21,11 @@ const ConfigSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Imports with more rows than this are committed by the worker (202), smaller ones at once. */
   IMPORT_SYNC_MAX_ROWS: z.coerce.number().int().min(0).default(2000),
+  /** Requests per window on the partner routes (indicators, reports), per key or IP. */
+  PARTNER_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  PARTNER_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** A territory whose last indicator build took longer is rebuilt in the background. */
+  INDICATORS_SYNC_BUILD_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

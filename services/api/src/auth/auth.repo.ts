@@ -62,10 +62,17 @@ export async function findApiKeyByHash(db: Executor, keyHash: Buffer) {
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (key) {
+    // To the minute: a partner polling indicators does not write a row per request.
     await db
       .updateTable('api_key')
       .set({ last_used_at: sql<Date>`now()` })
       .where('id', '=', key.id)
+      .where((eb) =>
+        eb.or([
+          eb('last_used_at', 'is', null),
+          eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`),
+        ]),
+      )
       .execute();
   }
   return key;
