@@ -8,6 +8,21 @@ const CLOSED_STATUSES = ['rejected', 'abandoned'];
 const involves = (companyId: string) =>
   sql<boolean>`exists (select 1 from synergy_participant p where p.synergy_id = s.id and p.company_id = ${companyId})`;
 
+/** What a company may see of a synergy (no explanation: it names the counterparts). */
+const COMPANY_SYNERGY_COLUMNS = [
+  's.id',
+  's.territory_id',
+  's.type',
+  's.resource_code',
+  'r.label_fr as resource_label',
+  's.status',
+  's.score',
+  's.distance_km',
+  's.quantity_per_year',
+  's.unit',
+  's.estimated_gains',
+] as const;
+
 /** The current (non-stale) synergies involving the company, by decreasing score. */
 export async function listCompanySynergies(
   db: Executor,
@@ -16,19 +31,7 @@ export async function listCompanySynergies(
   let q = db
     .selectFrom('synergy as s')
     .leftJoin('resource as r', 'r.code', 's.resource_code')
-    .select([
-      's.id',
-      's.territory_id',
-      's.type',
-      's.resource_code',
-      'r.label_fr as resource_label',
-      's.status',
-      's.score',
-      's.distance_km',
-      's.quantity_per_year',
-      's.unit',
-      's.estimated_gains',
-    ])
+    .select(COMPANY_SYNERGY_COLUMNS)
     .where(involves(f.companyId))
     .where('s.stale', '=', false)
     .orderBy(sql`coalesce(s.score, 0)`, 'desc')
@@ -50,20 +53,7 @@ export async function findCompanySynergy(db: Executor, synergyId: string, compan
   return db
     .selectFrom('synergy as s')
     .leftJoin('resource as r', 'r.code', 's.resource_code')
-    .select([
-      's.id',
-      's.territory_id',
-      's.type',
-      's.resource_code',
-      'r.label_fr as resource_label',
-      's.status',
-      's.score',
-      's.distance_km',
-      's.quantity_per_year',
-      's.unit',
-      's.estimated_gains',
-      's.stale',
-    ])
+    .select([...COMPANY_SYNERGY_COLUMNS, 's.stale'])
     .where('s.id', '=', synergyId)
     .where(involves(companyId))
     .executeTakeFirst();
