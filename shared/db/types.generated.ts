@@ -47,6 +47,7 @@ export interface AppUser {
   disabled_at: Timestamp | null;
   display_name: string;
   email: string;
+  erased_at: Timestamp | null;
   id: Generated<string>;
   password_hash: string;
   role: string;
@@ -183,6 +184,13 @@ export interface IdempotencyKey {
   request_hash: string;
   response_body: Json | null;
   status_code: number | null;
+}
+
+export interface LoginThrottle {
+  email_hash: Buffer;
+  failures: Generated<number>;
+  locked_until: Timestamp | null;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface MatchRun {
@@ -412,6 +420,7 @@ export interface DB {
   emission_factor: EmissionFactor;
   flow: Flow;
   idempotency_key: IdempotencyKey;
+  login_throttle: LoginThrottle;
   match_run: MatchRun;
   naf: Naf;
   notification: Notification;
