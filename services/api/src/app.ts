@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import {
   jsonSchemaTransform,
@@ -87,6 +87,15 @@ export async function buildApp(
         : {
             level: config.LOG_LEVEL,
             redact: { paths: LOG_REDACT_PATHS, censor: '[secret]' },
+            serializers: {
+              // Headers are logged (user agent, proxies…) with credentials redacted.
+              req: (req: FastifyRequest) => ({
+                method: req.method,
+                url: req.url,
+                remoteAddress: req.ip,
+                headers: req.headers,
+              }),
+            },
             ...(opts.logStream ? { stream: opts.logStream } : {}),
           },
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -127,8 +136,9 @@ export async function buildApp(
     void reply.header('x-request-id', req.id);
   });
   registerProblemHandler(app);
-  registerAuthentication(app, deps.db);
+  // Before authentication: CORS answers preflights, which carry no token.
   await registerSecurity(app, config);
+  registerAuthentication(app, deps.db);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -231,10 +231,9 @@ async function requirePersonalDataAccess(
     scope !== undefined &&
     (p.territoryIds === null ||
       self ||
-      (p.role !== 'partner' &&
-        [...(scope.territory_ids ?? []), scope.company_territory_id].some(
-          (t) => t !== null && p.territoryIds!.includes(t),
-        )));
+      [...(scope.territory_ids ?? []), scope.company_territory_id].some(
+        (t) => t !== null && p.territoryIds!.includes(t),
+      ));
   if (!scope || !visible) throw notFound('Compte');
   if (p.role === 'admin') return scope;
   if (adminOnly || !self) throw forbidden('Réservé à l’intéressé et aux administrateurs');
