@@ -24,7 +24,7 @@ import { healthRoutes } from './health/health.routes.ts';
 import { metricsRoutes } from './health/metrics.routes.ts';
 import { lifecycleRoutes } from './lifecycle/lifecycle.routes.ts';
 import { registerAuthentication } from './http/authenticate.ts';
-import { registerProblemHandler } from './http/problem.ts';
+import { frameworkError, registerProblemHandler } from './http/problem.ts';
 import { registerSecurity } from './http/security.ts';
 import { matchingRoutes } from './matching/matching.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
@@ -107,6 +107,7 @@ export async function buildApp(
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false } },
+    frameworkErrors: (err, req, reply) => frameworkError(err, req, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
   const metrics = createMetrics({
