@@ -155,9 +155,9 @@ describe('login protection', () => {
         codes.push(last.statusCode);
       }
       expect(codes).toEqual([401, 401, 401, 429, 429]);
-      expectProblem(last!, 429);
-      expect(last!.body_.code).toBe('rate_limited');
-      expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+      expectProblem(last, 429);
+      expect(last.body_.code).toBe('rate_limited');
+      expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
       // Other routes are not limited by it.
       expect((await call(limited.app, null, { method: 'GET', url: '/health' })).statusCode).toBe(
         200,

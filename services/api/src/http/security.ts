@@ -88,7 +88,7 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
         );
         return;
       }
-      parseJson(req, body as string, done);
+      void parseJson(req, body as string, done);
     },
   );
 }
