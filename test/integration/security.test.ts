@@ -148,12 +148,12 @@ describe('login protection', () => {
   it('rate-limits login attempts per client address (429 problem+json with Retry-After)', async () => {
     const limited = await startTestApp({ LOGIN_RATE_PER_MINUTE: '3' });
     try {
-      const codes: number[] = [];
-      let last;
+      const answers = [];
       for (let i = 0; i < 5; i++) {
-        last = await login(`rl-${i}@example.test`, 'whatever password', limited.app);
-        codes.push(last.statusCode);
+        answers.push(await login(`rl-${i}@example.test`, 'whatever password', limited.app));
       }
+      const codes = answers.map((a) => a.statusCode);
+      const last = answers[4]!;
       expect(codes).toEqual([401, 401, 401, 429, 429]);
       expectProblem(last, 429);
       expect(last.body_.code).toBe('rate_limited');
