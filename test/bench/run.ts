@@ -1,12 +1,14 @@
 // npm run bench [-- name…] — speed and memory targets, each printed as a ratio
 // against a baseline measured in the same run on the same machine (never as
-// timed tests). Names: ingestion, matching.
+// timed tests). Names: ingestion, matching, load (see load.ts for its settings).
 import { benchIngestion } from './ingestion.ts';
+import { benchLoad } from './load.ts';
 import { benchMatching } from './matching.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   ingestion: benchIngestion,
   matching: benchMatching,
+  load: benchLoad,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
