@@ -272,12 +272,18 @@ export async function benchLoad(): Promise<void> {
         console.log(
           `  ${String(s.t).padStart(4)} ${mb(s.rss).padStart(8)} ${mb(s.heap).padStart(8)}`,
         );
-      const warm = samples.find((s) => s.t >= Math.min(60, SOAK_S / 3)) ?? samples[0]!;
-      const last = samples.at(-1)!;
-      const minutes = Math.max((last.t - warm.t) / 60, 1 / 60);
-      console.log(
-        `  after warm-up (t=${warm.t}s → ${last.t}s): rss ${mb(warm.rss)} → ${mb(last.rss)} MB (${((last.rss - warm.rss) / 1024 / 1024 / minutes).toFixed(2)} MB/min), heap ${mb(warm.heap)} → ${mb(last.heap)} MB (${((last.heap - warm.heap) / 1024 / 1024 / minutes).toFixed(2)} MB/min)`,
-      );
+      // Heap and RSS saw-tooth with garbage collection: compare the floors (minimum after
+      // collection) of the first and second halves after warm-up, not two arbitrary points.
+      const warmT = Math.min(60, SOAK_S / 3);
+      const steady = samples.filter((x) => x.t >= warmT);
+      const mid = Math.ceil(steady.length / 2);
+      const floor = (xs: typeof samples, k: 'rss' | 'heap') => Math.min(...xs.map((x) => x[k]));
+      const [first, second] = [steady.slice(0, mid), steady.slice(mid)];
+      if (second.length > 0) {
+        console.log(
+          `  floors after warm-up (t ≥ ${warmT}s), first half → second half: rss ${mb(floor(first, 'rss'))} → ${mb(floor(second, 'rss'))} MB, heap ${mb(floor(first, 'heap'))} → ${mb(floor(second, 'heap'))} MB; peaks rss ${mb(Math.max(...steady.map((x) => x.rss)))} MB`,
+        );
+      }
       const total = runs.reduce((n, r) => n + r.requests, 0);
       const errs = runs.reduce((n, r) => n + r.errors + r.non2xx, 0);
       console.log(`  soak requests: ${total}, errors + non-2xx: ${errs}`);
