@@ -49,6 +49,7 @@ export interface AppUser {
   disabled_at: Timestamp | null;
   display_name: string;
   email: string;
+  erased_at: Timestamp | null;
   id: Generated<string>;
   password_hash: string;
   role: string;
@@ -301,6 +302,13 @@ export interface IndicatorChange {
   xid: string;
 }
 
+export interface LoginThrottle {
+  email_hash: Buffer;
+  failures: Generated<number>;
+  locked_until: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface MatchRun {
   attempts: Generated<number>;
   counts: Generated<Json>;
@@ -537,6 +545,7 @@ export interface DB {
   indicator_build: IndicatorBuild;
   indicator_cell: IndicatorCell;
   indicator_change: IndicatorChange;
+  login_throttle: LoginThrottle;
   match_run: MatchRun;
   naf: Naf;
   notification: Notification;

@@ -93,3 +93,36 @@ export const AuditEntry = z
     at: IsoDateTime,
   })
   .meta({ id: 'AuditEntry' });
+
+export const PasswordChange = z.object({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: Password,
+});
+
+export const PersonalData = z
+  .object({
+    exportedAt: IsoDateTime,
+    user: User,
+    erasedAt: IsoDateTime.nullable(),
+    tokens: z
+      .array(
+        z.object({
+          createdAt: IsoDateTime,
+          expiresAt: IsoDateTime,
+          revokedAt: IsoDateTime.nullable(),
+        }),
+      )
+      .describe('Sessions ouvertes (sans le jeton)'),
+    actions: z
+      .array(
+        z.object({
+          action: z.string(),
+          entity: z.string(),
+          entityId: z.string(),
+          territoryId: Uuid.nullable(),
+          at: IsoDateTime,
+        }),
+      )
+      .describe('Actions enregistrées au journal sous ce compte'),
+  })
+  .meta({ id: 'PersonalData' });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
-import { buildApp } from '../../services/api/src/app.ts';
+import { buildApp, type AppOptions } from '../../services/api/src/app.ts';
 import { loadConfig, type Config } from '../../services/core/src/config.ts';
 import { createRedis } from '../../services/core/src/redis.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
@@ -15,7 +15,10 @@ export interface TestContext {
 }
 
 /** A real app on a fresh database and the machine's Redis, with a unique queue prefix. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestContext> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: AppOptions = {},
+): Promise<TestContext> {
   const database = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -25,7 +28,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const redis = createRedis(config.REDIS_URL);
-  const app = await buildApp(config, { db: database.db, redis });
+  const app = await buildApp(config, { db: database.db, redis }, opts);
   await app.ready();
   return {
     app,

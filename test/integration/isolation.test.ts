@@ -1438,6 +1438,58 @@ const CASES: Case[] = [
     }),
     ok: (res) => expect(res.body_.type).toBe('intermediate'),
   },
+
+  // ---- security and personal data (password change, GDPR export and erasure)
+  {
+    op: 'changePassword',
+    method: 'POST',
+    path: '/v1/me/password',
+    expect: row(401, 204, 204, 204, 204, 204, 204, 403, 403),
+    // A twin of the caller (same role and attachments): the change revokes every token.
+    request: async (c) => {
+      const payload = { currentPassword: TEST_PASSWORD, newPassword: `phrase de passe ${uniq()}` };
+      if (c.userId === null) return { payload, data: { userId: null } };
+      const twin = await twinOf(c.userId);
+      return { token: twin.token, payload, data: { userId: twin.id } };
+    },
+    state: async (_c, r) =>
+      r.data!.userId ? field('app_user', r.data!.userId as string, 'password_hash') : 'none',
+    changes: (c) => c.userId !== null,
+  },
+  {
+    op: 'exportPersonalData',
+    method: 'GET',
+    path: '/v1/users/{id}/personal-data',
+    // A company user asks for their own data; other callers for the officer of the target's territory.
+    expect: row(401, 200, 200, 404, 200, 403, 404, 403, 404),
+    request: (c) => ({
+      params: {
+        id:
+          c.col === 'coOwn'
+            ? w.A.companyUser.id
+            : (c.target.territoryId === w.A.territoryId ? w.A : w.B).officer.id,
+      },
+    }),
+    ok: (res, _c, r) => {
+      expect(res.body_.user.id).toBe(r.params!.id);
+      expect(JSON.stringify(res.body_)).not.toMatch(/password|token_hash|scrypt/);
+    },
+  },
+  {
+    op: 'eraseUser',
+    method: 'POST',
+    path: '/v1/users/{id}/erase',
+    expect: row(401, 200, 403, 404, 403, 403, 404, 403, 404),
+    request: async (c) => {
+      const victim = await makeUser(t.database.db, {
+        role: 'officer',
+        territoryIds: [c.target.territoryId],
+      });
+      return { params: { id: victim.id } };
+    },
+    state: (_c, r) => field('app_user', r.params!.id!, 'email'),
+    ok: (res) => expect(res.body_.email).toMatch(/@erased\.invalid$/),
+  },
 ];
 
 /** A convention of the territory, written straight to the table. */
@@ -1453,6 +1505,25 @@ async function freshConvention(territoryId: string): Promise<string> {
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
+}
+
+/** A new user with the same role, territories and company as the given one. */
+async function twinOf(userId: string): Promise<TestUser> {
+  const u = await t.database.db
+    .selectFrom('app_user')
+    .select(['role', 'company_id'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+  const territories = await t.database.db
+    .selectFrom('user_territory')
+    .select('territory_id')
+    .where('user_id', '=', userId)
+    .execute();
+  return makeUser(t.database.db, {
+    role: u.role as 'admin' | 'officer' | 'company',
+    territoryIds: territories.map((x) => x.territory_id),
+    ...(u.company_id ? { companyId: u.company_id } : {}),
+  });
 }
 
 function urlOf(k: Case, r: Req): string {

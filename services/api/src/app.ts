@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -13,6 +14,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Config } from '../../core/src/config.ts';
 import type { Database } from '../../core/src/db/database.ts';
+import { createMetrics, type Metrics } from '../../core/src/metrics.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { companiesRoutes } from './companies/companies.routes.ts';
@@ -22,11 +24,12 @@ import { flowsRoutes } from './flows/flows.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { indicatorsRoutes } from './indicators/indicators.routes.ts';
 import { conventionsRoutes } from './conventions/conventions.routes.ts';
+import { metricsRoutes } from './health/metrics.routes.ts';
 import { lifecycleRoutes } from './lifecycle/lifecycle.routes.ts';
 import { importsRoutes } from './imports/imports.routes.ts';
 import { registerAuthentication } from './http/authenticate.ts';
-import { registerProblemHandler } from './http/problem.ts';
-import { registerRateLimit } from './http/rate-limit.ts';
+import { frameworkError, registerProblemHandler } from './http/problem.ts';
+import { registerSecurity } from './http/security.ts';
 import { matchingRoutes } from './matching/matching.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import { resourcesRoutes } from './resources/resources.routes.ts';
@@ -46,6 +49,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
     config: Config;
+    metrics: Metrics;
   }
 }
 
@@ -56,34 +60,94 @@ export const API_VERSION = '0.1.0';
 
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 
-export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+/** Never written to the logs: credentials in headers and secrets in any logged object. */
+export const LOG_REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'password',
+  'token',
+  'key',
+  '*.password',
+  '*.token',
+  '*.key',
+  '*.*.password',
+  '*.*.token',
+];
+
+export interface AppOptions {
+  /** Where the JSON logs go (default: stdout); tests capture them here. */
+  logStream?: DestinationStream;
+}
+
+export async function buildApp(
+  config: Config,
+  deps: AppDeps,
+  opts: AppOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       config.LOG_LEVEL === 'silent'
         ? false
         : {
             level: config.LOG_LEVEL,
-            redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+            redact: { paths: LOG_REDACT_PATHS, censor: '[secret]' },
+            serializers: {
+              // Headers are logged (user agent, proxies…) with credentials redacted.
+              req: (req: FastifyRequest) => ({
+                method: req.method,
+                url: req.url,
+                remoteAddress: req.ip,
+                headers: req.headers,
+              }),
+            },
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
           },
-    bodyLimit: 5 * 1024 * 1024,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Behind a reverse proxy, the rate limit must see the client, not the proxy:
+    // set trustProxy through the proxy's own configuration before exposing the API.
     // Carry the caller's request id when it is sane; otherwise make one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false } },
+    frameworkErrors: (err, req, reply) => frameworkError(err, req, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
+  const metrics = createMetrics({
+    service: 'api',
+    db: deps.db,
+    redisUrl: config.REDIS_URL,
+    queuePrefix: config.QUEUE_PREFIX,
+    queueName: 'jobs',
+  });
   app.decorate('deps', deps);
   app.decorate('config', config);
+  app.decorate('metrics', metrics);
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpDuration.observe(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.addHook('onClose', async () => metrics.close());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
   registerProblemHandler(app);
+  // Before authentication: CORS answers preflights, which carry no token.
+  await registerSecurity(app, config);
   registerAuthentication(app, deps.db);
-  await registerRateLimit(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -160,12 +224,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(fastifySwaggerUi, {
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list' },
+    staticCSP: true,
   });
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
     app.swagger(),
   );
 
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(
     async (v1) => {
       await v1.register(authRoutes);

@@ -26,6 +26,40 @@ const ConfigSchema = z.object({
   PARTNER_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** A territory whose last indicator build took longer is rebuilt in the background. */
   INDICATORS_SYNC_BUILD_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  /** Browser origins allowed to call the API (comma-separated, e.g. https://eit.example.fr); empty: none. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o.length > 0),
+    )
+    .pipe(z.array(z.url())),
+  /** Largest accepted request body, in bytes. */
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
+  /** Deepest accepted JSON nesting (objects and arrays). */
+  JSON_MAX_DEPTH: z.coerce.number().int().min(4).max(1000).default(32),
+  /** Failed logins on one account before it is locked. */
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  /** How long a locked account stays locked, in minutes. */
+  LOGIN_LOCK_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
+  /** Login attempts per client IP address and minute (all accounts together). */
+  LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** When set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>". */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Port of the worker's /metrics endpoint (0: none). */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

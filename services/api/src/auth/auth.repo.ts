@@ -77,3 +77,54 @@ export async function findApiKeyByHash(db: Executor, keyHash: Buffer) {
   }
   return key;
 }
+
+// ---------------------------------------------------------------- login throttle
+
+/** When the address is locked, until when; null when it may try. */
+export async function lockedUntil(db: Executor, emailHash: Buffer): Promise<Date | null> {
+  const r = await db
+    .selectFrom('login_throttle')
+    .select('locked_until')
+    .where('email_hash', '=', emailHash)
+    .where('locked_until', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return r?.locked_until ?? null;
+}
+
+/**
+ * Counts one failed login (atomically); at `maxAttempts` failures the address is locked
+ * for `lockMinutes` and its counter starts again from zero.
+ */
+export async function recordLoginFailure(
+  db: Executor,
+  emailHash: Buffer,
+  maxAttempts: number,
+  lockMinutes: number,
+): Promise<void> {
+  await sql`
+    INSERT INTO login_throttle AS t (email_hash, failures, locked_until, updated_at)
+    VALUES (${emailHash}, 1, CASE WHEN 1 >= ${maxAttempts}::int
+              THEN now() + make_interval(secs => ${lockMinutes * 60}::float8) END, now())
+    ON CONFLICT (email_hash) DO UPDATE SET
+      failures = CASE WHEN t.failures + 1 >= ${maxAttempts}::int THEN 0 ELSE t.failures + 1 END,
+      locked_until = CASE WHEN t.failures + 1 >= ${maxAttempts}::int
+                          THEN now() + make_interval(secs => ${lockMinutes * 60}::float8)
+                          ELSE t.locked_until END,
+      updated_at = now()
+  `.execute(db);
+}
+
+export async function clearLoginFailures(db: Executor, emailHash: Buffer): Promise<void> {
+  await db.deleteFrom('login_throttle').where('email_hash', '=', emailHash).execute();
+}
+
+/** Revokes every live token of a user (password change, erasure). */
+export async function revokeUserTokens(db: Executor, userId: string): Promise<number> {
+  const r = await db
+    .updateTable('auth_token')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

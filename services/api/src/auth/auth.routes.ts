@@ -4,24 +4,43 @@ import { LoginBody, LoginResult, Me } from '../../../../shared/schemas/auth.ts';
 import { problems } from '../../../../shared/schemas/common.ts';
 import { bearerOf } from '../http/authenticate.ts';
 import { contextOf } from '../http/transaction.ts';
-import { login, logout, toMe } from './auth.service.ts';
+import { login, LoginLocked, logout, toMe } from './auth.service.ts';
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/auth/login',
     {
-      config: { public: true },
+      config: {
+        public: true,
+        rateLimit: { max: app.config.LOGIN_RATE_PER_MINUTE, timeWindow: 60_000 },
+      },
       schema: {
         operationId: 'login',
         summary: 'Se connecter : renvoie un jeton porteur',
         tags: ['auth'],
         security: [],
         body: LoginBody,
-        response: { 200: LoginResult, ...problems(400, 401) },
+        response: { 200: LoginResult, ...problems(400, 401, 429) },
       },
     },
-    async (req) => {
-      const r = await login(app.deps.db, req.body, app.config.TOKEN_TTL_HOURS, req.id);
+    async (req, reply) => {
+      let r;
+      try {
+        r = await login(
+          app.deps.db,
+          req.body,
+          {
+            ttlHours: app.config.TOKEN_TTL_HOURS,
+            maxAttempts: app.config.LOGIN_MAX_ATTEMPTS,
+            lockMinutes: app.config.LOGIN_LOCK_MINUTES,
+          },
+          req.id,
+        );
+      } catch (err) {
+        if (err instanceof LoginLocked)
+          void reply.header('retry-after', String(err.retryAfterSeconds));
+        throw err;
+      }
       return { token: r.token, expiresAt: r.expiresAt.toISOString(), me: toMe(r.principal) };
     },
   );

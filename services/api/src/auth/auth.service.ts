@@ -6,18 +6,40 @@ import * as repo from './auth.repo.ts';
 import type { Principal } from './principal.ts';
 import { DUMMY_PASSWORD_HASH, newSecret, sha256, verifyPassword } from './secrets.ts';
 
+export interface LoginPolicy {
+  ttlHours: number;
+  maxAttempts: number;
+  lockMinutes: number;
+}
+
+/** Refusal of a locked address: the same for known and unknown accounts. */
+export class LoginLocked extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(until: Date) {
+    super('rate_limited', 'Trop d’échecs de connexion pour cette adresse : réessayez plus tard');
+    this.retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+  }
+}
+
 export async function login(
   db: Database,
   input: { email: string; password: string },
-  ttlHours: number,
+  policy: LoginPolicy,
   requestId: string,
 ): Promise<{ token: string; expiresAt: Date; principal: Principal }> {
+  // Failures are counted per address, known or not, so a lock reveals nothing.
+  const emailHash = sha256(input.email.trim().toLowerCase());
+  const locked = await repo.lockedUntil(db, emailHash);
+  if (locked) throw new LoginLocked(locked);
   const user = await repo.findUserByEmail(db, input.email);
   // Verify against a dummy hash when the account is unknown: same work, same timing.
   const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!user || !ok || user.disabled_at) {
+    await repo.recordLoginFailure(db, emailHash, policy.maxAttempts, policy.lockMinutes);
     throw new AppError('unauthenticated', 'Adresse électronique ou mot de passe incorrect');
   }
+  await repo.clearLoginFailures(db, emailHash);
+  const ttlHours = policy.ttlHours;
   const token = newSecret('sbt');
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
   return db.transaction().execute(async (trx) => {

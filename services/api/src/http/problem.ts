@@ -124,3 +124,30 @@ export function registerProblemHandler(app: FastifyInstance): void {
     send(req, reply, 'not_found', `Aucune route ${req.method} ${req.url.split('?')[0]}`),
   );
 }
+
+/**
+ * Errors raised by the router before any hook runs (a path parameter over 100 characters,
+ * a malformed URL…): the same problem+json as everything else.
+ */
+export function frameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const status =
+    err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  const detail =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'Paramètre de chemin trop long'
+      : err.code === 'FST_ERR_BAD_URL'
+        ? 'Adresse de requête invalide'
+        : 'Requête invalide';
+  void reply
+    .code(status)
+    .type('application/problem+json')
+    .send({
+      type: `${PROBLEM_TYPE_BASE}validation_failed`,
+      title: ERROR_CODES.validation_failed.title,
+      status,
+      detail,
+      instance: req.url.slice(0, 200),
+      code: 'validation_failed',
+      requestId: req.id,
+    });
+}

@@ -1,32 +1,17 @@
 // Rate limiting of the partner-facing routes (indicators, convention reports),
-// with @fastify/rate-limit. Registered once, applied by a route that sets
+// with @fastify/rate-limit (registered once, in security.ts), applied by a route that sets
 // `config: { rateLimit: partnerRateLimit(app.config) }`, so other routes can
 // reuse it. A partner key is counted by its key id (all its callers share one
 // budget), anyone else by IP address. The counters live in memory, per process:
 // behind N API processes a key gets up to N times the budget; this needs no
 // Redis, so a Redis outage never refuses a request.
-import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../../../../shared/errors.ts';
+import type { RateLimitOptions } from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../../core/src/config.ts';
 
 export function rateLimitKey(req: FastifyRequest): string {
   const p = req.principal;
   return p?.kind === 'api_key' ? `api_key:${p.id}` : `ip:${req.ip}`;
-}
-
-export async function registerRateLimit(app: FastifyInstance): Promise<void> {
-  await app.register(rateLimit, {
-    global: false,
-    // After authentication (onRequest), so that the key's id is known.
-    hook: 'preHandler',
-    keyGenerator: rateLimitKey,
-    errorResponseBuilder: (_req, ctx) =>
-      new AppError(
-        'rate_limited',
-        `Limite de ${ctx.max} requêtes atteinte ; réessayez dans ${ctx.after} (en-tête Retry-After)`,
-      ),
-  });
 }
 
 /** The route-level settings of the partner routes. */

@@ -134,3 +134,77 @@ export async function revokeApiKey(db: Executor, id: string) {
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+// ---------------------------------------------------------------- personal data (GDPR)
+
+/** Territories a user belongs to: an officer's memberships, a company user's company territory. */
+export async function userScope(db: Executor, id: string) {
+  return db
+    .selectFrom('app_user as u')
+    .leftJoin('company as c', 'c.id', 'u.company_id')
+    .select(['u.id', 'u.erased_at', 'c.territory_id as company_territory_id'])
+    .select(userTerritoryIds('u.id').as('territory_ids'))
+    .where('u.id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function userTokens(db: Executor, userId: string) {
+  return db
+    .selectFrom('auth_token')
+    .select(['created_at', 'expires_at', 'revoked_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function userActions(db: Executor, userId: string) {
+  return db
+    .selectFrom('audit_log')
+    .select(['action', 'entity', 'entity_id', 'territory_id', 'at'])
+    .where('actor_user_id', '=', userId)
+    .orderBy('id')
+    .limit(10_000)
+    .execute();
+}
+
+/**
+ * Replaces a user's personal data: the row stays, so that audit entries, synergies
+ * and diagnostics keep a valid author, but it names nobody and can no longer log in.
+ */
+export async function anonymiseUser(db: Executor, id: string) {
+  await db
+    .updateTable('app_user')
+    .set({
+      email: `erased-${id}@erased.invalid`,
+      display_name: 'Compte effacé',
+      password_hash: 'erased',
+      disabled_at: sql<Date>`coalesce(disabled_at, now())`,
+      erased_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .execute();
+  // Copies of the account kept in the audit log (before/after of its own entries).
+  await sql`
+    UPDATE audit_log SET
+      before = CASE WHEN before IS NULL OR jsonb_typeof(before) <> 'object' THEN before
+               ELSE before || jsonb_build_object('email', ${`erased-${id}@erased.invalid`}::text,
+                                                 'displayName', 'Compte effacé') END,
+      after = CASE WHEN after IS NULL OR jsonb_typeof(after) <> 'object' THEN after
+              ELSE after || jsonb_build_object('email', ${`erased-${id}@erased.invalid`}::text,
+                                               'displayName', 'Compte effacé') END
+    WHERE entity = 'app_user' AND entity_id = ${id}
+  `.execute(db);
+}
+
+export async function updatePasswordHash(db: Executor, id: string, hash: string) {
+  await db.updateTable('app_user').set({ password_hash: hash }).where('id', '=', id).execute();
+}
+
+export async function passwordHashOf(db: Executor, id: string) {
+  const r = await db
+    .selectFrom('app_user')
+    .select(['password_hash', 'email'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r;
+}

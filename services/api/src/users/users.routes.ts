@@ -4,6 +4,8 @@ import {
   ApiKey,
   ApiKeyCreate,
   ApiKeyCreated,
+  PasswordChange,
+  PersonalData,
   User,
   UserCreate,
 } from '../../../../shared/schemas/auth.ts';
@@ -93,5 +95,54 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) =>
       inTransaction(db, (trx) => service.revokeApiKey(trx, contextOf(req), req.params.id)),
+  );
+
+  app.post(
+    '/me/password',
+    {
+      config: { rateLimit: { max: app.config.LOGIN_RATE_PER_MINUTE, timeWindow: 60_000 } },
+      schema: {
+        operationId: 'changePassword',
+        summary: 'Changer son mot de passe (tous les jetons du compte sont révoqués)',
+        tags: ['auth'],
+        body: PasswordChange,
+        response: { 204: z.null(), ...problems(400, 401, 403, 422, 429) },
+      },
+    },
+    async (req, reply) => {
+      await inTransaction(db, (trx) => service.changePassword(trx, contextOf(req), req.body));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/users/:id/personal-data',
+    {
+      schema: {
+        operationId: 'exportPersonalData',
+        summary:
+          'Données personnelles d’un compte (RGPD, droit d’accès) : l’intéressé ou un administrateur',
+        tags: ['auth'],
+        params: IdParams,
+        response: { 200: PersonalData, ...problems(401, 403, 404) },
+      },
+    },
+    async (req) => service.exportPersonalData(db, contextOf(req), req.params.id),
+  );
+
+  app.post(
+    '/users/:id/erase',
+    {
+      schema: {
+        operationId: 'eraseUser',
+        summary:
+          'Effacer les données personnelles d’un compte (RGPD, droit à l’effacement) : administrateur ; le journal et les agrégats restent, anonymisés',
+        tags: ['auth'],
+        params: IdParams,
+        response: { 200: User, ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (req) =>
+      inTransaction(db, (trx) => service.eraseUser(trx, contextOf(req), req.params.id)),
   );
 };

@@ -1,11 +1,13 @@
 import { AppError, forbidden, notFound } from '../../../../shared/errors.ts';
+import { passwordWeakness } from '../../../../shared/password-policy.ts';
 import type { z } from 'zod';
-import type { ApiKeyCreate, UserCreate } from '../../../../shared/schemas/auth.ts';
+import type { ApiKeyCreate, PasswordChange, UserCreate } from '../../../../shared/schemas/auth.ts';
 import type { Executor } from '../../../core/src/db/database.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { requireAdmin, seesTerritory } from '../auth/access.ts';
 import type { RequestContext } from '../auth/principal.ts';
-import { hashPassword, newSecret, sha256 } from '../auth/secrets.ts';
+import { revokeUserTokens } from '../auth/auth.repo.ts';
+import { hashPassword, newSecret, sha256, verifyPassword } from '../auth/secrets.ts';
 import { findCompany } from '../companies/companies.repo.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
 import * as repo from './users.repo.ts';
@@ -56,6 +58,12 @@ export async function createUser(
         { path: 'body.territoryIds', message: 'au moins un territoire existant' },
       ]);
     }
+  }
+  const weakness = passwordWeakness(input.password, input.email);
+  if (weakness) {
+    throw new AppError('unprocessable', 'Mot de passe refusé', [
+      { path: 'body.password', message: weakness },
+    ]);
   }
   if (await repo.emailTaken(db, input.email)) {
     throw new AppError('conflict', 'Un compte existe déjà avec cette adresse');
@@ -173,6 +181,107 @@ export async function revokeApiKey(db: Executor, ctx: RequestContext, id: string
     entityId: id,
     before: toApiKey(before),
     after,
+  });
+  return after;
+}
+
+// ---------------------------------------------------------------- password and personal data
+
+/** Changes the caller's own password; every token of the account is revoked (log in again). */
+export async function changePassword(
+  db: Executor,
+  ctx: RequestContext,
+  input: z.infer<typeof PasswordChange>,
+) {
+  const p = ctx.principal;
+  if (p.kind !== 'user') throw forbidden('Une clé partenaire n’a pas de mot de passe');
+  const row = await repo.passwordHashOf(db, p.id);
+  if (!row || !(await verifyPassword(input.currentPassword, row.password_hash))) {
+    throw new AppError('unprocessable', 'Mot de passe actuel incorrect', [
+      { path: 'body.currentPassword', message: 'incorrect' },
+    ]);
+  }
+  const weakness = passwordWeakness(input.newPassword, row.email);
+  if (weakness) {
+    throw new AppError('unprocessable', 'Mot de passe refusé', [
+      { path: 'body.newPassword', message: weakness },
+    ]);
+  }
+  await repo.updatePasswordHash(db, p.id, await hashPassword(input.newPassword));
+  await revokeUserTokens(db, p.id);
+  await recordAudit(db, ctx, {
+    territoryId: null,
+    action: 'change_password',
+    entity: 'app_user',
+    entityId: p.id,
+  });
+}
+
+/** Admin: any account; anyone else: only their own (other accounts: 404 out of sight, 403 in sight). */
+async function requirePersonalDataAccess(
+  db: Executor,
+  ctx: RequestContext,
+  id: string,
+  adminOnly: boolean,
+) {
+  const p = ctx.principal;
+  const scope = await repo.userScope(db, id);
+  const self = p.kind === 'user' && p.id === id;
+  const visible =
+    scope !== undefined &&
+    (p.territoryIds === null ||
+      self ||
+      [...(scope.territory_ids ?? []), scope.company_territory_id].some(
+        (t) => t !== null && p.territoryIds!.includes(t),
+      ));
+  if (!scope || !visible) throw notFound('Compte');
+  if (p.role === 'admin') return scope;
+  if (adminOnly || !self) throw forbidden('Réservé à l’intéressé et aux administrateurs');
+  return scope;
+}
+
+export async function exportPersonalData(db: Executor, ctx: RequestContext, id: string) {
+  const scope = await requirePersonalDataAccess(db, ctx, id, false);
+  const [user, tokens, actions] = await Promise.all([
+    repo.findUser(db, id),
+    repo.userTokens(db, id),
+    repo.userActions(db, id),
+  ]);
+  return {
+    exportedAt: new Date().toISOString(),
+    user: toUser(user!),
+    erasedAt: scope.erased_at?.toISOString() ?? null,
+    tokens: tokens.map((t) => ({
+      createdAt: t.created_at.toISOString(),
+      expiresAt: t.expires_at.toISOString(),
+      revokedAt: t.revoked_at?.toISOString() ?? null,
+    })),
+    actions: actions.map((a) => ({
+      action: a.action,
+      entity: a.entity,
+      entityId: a.entity_id,
+      territoryId: a.territory_id,
+      at: a.at.toISOString(),
+    })),
+  };
+}
+
+/**
+ * Erasure on request (GDPR art. 17), by an administrator: the account's e-mail and name
+ * are replaced, its password and tokens stop working; what it did stays (audit, synergies,
+ * diagnostics, aggregates) but points to an anonymous account.
+ */
+export async function eraseUser(db: Executor, ctx: RequestContext, id: string) {
+  const scope = await requirePersonalDataAccess(db, ctx, id, true);
+  if (scope.erased_at) throw new AppError('invalid_state', 'Ce compte est déjà effacé');
+  await repo.anonymiseUser(db, id);
+  await revokeUserTokens(db, id);
+  const after = toUser((await repo.findUser(db, id))!);
+  await recordAudit(db, ctx, {
+    territoryId: null,
+    action: 'erase',
+    entity: 'app_user',
+    entityId: id,
   });
   return after;
 }

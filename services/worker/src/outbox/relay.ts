@@ -19,6 +19,12 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   ]);
 }
 
+function withRequestId(payload: unknown, requestId: string | null): unknown {
+  if (!requestId || typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    return payload;
+  return { ...payload, requestId };
+}
+
 /**
  * Moves outbox rows onto the queue, jobId = `outbox-<id>`: a row sent twice
  * (crash between the add and the commit) is the same job, run once. While
@@ -41,7 +47,8 @@ export async function relayOutboxOnce(
         // BullMQ waits for its connection to be ready: bound that wait, so that
         // the outbox rows stay locked only briefly while Redis is away.
         await withTimeout(
-          queue.add(row.topic, row.payload, {
+          // The request id travels with the job, for the worker's logs.
+          queue.add(row.topic, withRequestId(row.payload, row.request_id), {
             jobId: `outbox-${row.id}`,
             attempts: def?.attempts ?? 1,
             backoff: { type: 'exponential', delay: def?.backoffMs ?? 1000 },
