@@ -1,7 +1,8 @@
 // Applies a plan with no problem, in the caller's transaction (the API route
-// for small files, the worker job for large ones). Progress is reported through
-// a callback that writes outside the transaction, so that readers see it.
-import type { Executor, Tx } from '../db/database.ts';
+// for small files, the worker job for large ones): a copyingTransaction, so
+// that flows go in through COPY. Progress is reported through a callback that
+// writes outside the transaction, so that readers see it.
+import type { CopyIn, Executor, Tx } from '../db/database.ts';
 import * as repo from '../db/imports.repo.ts';
 import { planImport, summaryOf, type ImportPlan } from './plan.ts';
 
@@ -11,6 +12,7 @@ export type Progress = (rowsDone: number) => Promise<void>;
 
 export async function applyPlan(
   db: Executor,
+  copy: CopyIn,
   plan: ImportPlan,
   ctx: { territoryId: string; importId: string; authorId: string | null },
   progress: Progress = async () => undefined,
@@ -67,13 +69,13 @@ export async function applyPlan(
     const { siret: _s, visited_at: _v, existingDiagnosticId: _e, ...values } = f;
     batch.push({ ...values, diagnostic_id: diagnosticId, company_id: companyId, position });
     if (batch.length === FLOW_BATCH) {
-      await repo.insertFlows(db, ctx.territoryId, batch);
+      await repo.copyFlows(copy, ctx.territoryId, batch);
       done += batch.length;
       batch = [];
       await progress(done);
     }
   }
-  if (batch.length > 0) await repo.insertFlows(db, ctx.territoryId, batch);
+  if (batch.length > 0) await repo.copyFlows(copy, ctx.territoryId, batch);
   done += batch.length;
   for (const u of plan.flows.update) {
     await repo.updateFlowFromImport(db, u.id, u.v);
@@ -99,6 +101,7 @@ export type CommitOutcome =
  */
 export async function commitImport(
   trx: Tx,
+  copy: CopyIn,
   importId: string,
   progress?: Progress,
 ): Promise<CommitOutcome> {
@@ -127,6 +130,7 @@ export async function commitImport(
   }
   await applyPlan(
     trx,
+    copy,
     plan,
     { territoryId: imp.territory_id, importId, authorId: imp.created_by },
     progress,
