@@ -19,6 +19,34 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 // `date` columns stay ISO strings instead of local-midnight Date objects.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
+type CopyValue = string | number | boolean | null;
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+
+/**
+ * One line of COPY's text format (the default): tab-separated, \N for null,
+ * backslash escapes for the four characters that would break the line. By hand:
+ * csv-stringify took longer than the COPY itself on a 100k-row import.
+ */
+export function copyTextRow(values: readonly CopyValue[]): string {
+  let line = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (i > 0) line += '\t';
+    if (v === null) line += '\\N';
+    else if (typeof v === 'string')
+      line += COPY_SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : v;
+    else if (typeof v === 'boolean') line += v ? 't' : 'f';
+    else line += String(v);
+  }
+  return `${line}\n`;
+}
+
 const pools = new WeakMap<Database, pg.Pool>();
 
 export function createDatabase(connectionString: string, max = 10): Database {

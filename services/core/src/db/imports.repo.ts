@@ -1,9 +1,8 @@
 // SQL of imports and exports. Bulk writes go through unnest() of typed arrays
 // (one statement per batch of thousands of rows, no bind-parameter limit), and
 // flows, the bulk of a large import, through COPY.
-import { stringify } from 'csv-stringify/sync';
 import { sql } from 'kysely';
-import type { CopyIn, Executor } from './database.ts';
+import { copyTextRow, type CopyIn, type Executor } from './database.ts';
 
 export type ImportKind = 'companies' | 'diagnostics' | 'sirene' | 'zones';
 export type ImportStatus =
@@ -365,46 +364,45 @@ export interface FlowWrite {
   import_key: string;
 }
 
-/** CSV for COPY: null is an empty unquoted field, an empty text is quoted. */
-const copyCsvOptions = {
-  cast: {
-    boolean: (b: boolean) => (b ? 't' : 'f'),
-    string: (v: string) => (v === '' ? { value: v, quoted_empty: true } : v),
-  },
-};
-
-/** New flows through COPY, in the transaction of `copy` (see copyingTransaction). */
-export async function copyFlows(copy: CopyIn, territoryId: string, rows: FlowWrite[]) {
-  if (rows.length === 0) return;
-  const csv = stringify(
-    rows.map((r) => [
-      territoryId,
-      r.diagnostic_id,
-      r.company_id,
-      r.position,
-      r.kind,
-      r.category,
-      r.resource_code,
-      r.label,
-      r.quantity,
-      r.unit,
-      r.period,
-      r.quantity_per_year,
-      r.canonical_unit,
-      r.cost_eur_per_year,
-      r.hazardous,
-      r.availability,
-      r.confidentiality,
-      r.import_key,
-    ]),
-    copyCsvOptions,
-  );
+/** New flows through one COPY, in the transaction of `copy` (see copyingTransaction). */
+export async function copyFlows(
+  copy: CopyIn,
+  territoryId: string,
+  batches: AsyncIterable<FlowWrite[]>,
+) {
+  async function* text() {
+    for await (const rows of batches) {
+      let chunk = '';
+      for (const r of rows)
+        chunk += copyTextRow([
+          territoryId,
+          r.diagnostic_id,
+          r.company_id,
+          r.position,
+          r.kind,
+          r.category,
+          r.resource_code,
+          r.label,
+          r.quantity,
+          r.unit,
+          r.period,
+          r.quantity_per_year,
+          r.canonical_unit,
+          r.cost_eur_per_year,
+          r.hazardous,
+          r.availability,
+          r.confidentiality,
+          r.import_key,
+        ]);
+      yield chunk;
+    }
+  }
   await copy(
     `COPY flow (territory_id, diagnostic_id, company_id, position, kind, category, resource_code,
                 label, quantity, unit, period, quantity_per_year, canonical_unit,
                 cost_eur_per_year, hazardous, availability, confidentiality, import_key)
-     FROM STDIN (FORMAT csv)`,
-    [csv],
+     FROM STDIN`,
+    text(),
   );
 }
 
