@@ -72,7 +72,7 @@ export async function copyingTransaction<T>(
   const client = await pool.connect();
   // Kysely sees a pool of this one client, which it never gives back: we do.
   const session: PostgresPoolClient = {
-    query: client.query.bind(client) as PostgresPoolClient['query'],
+    query: client.query.bind(client),
     release: () => undefined,
   };
   const sessionDb = new Kysely<DB>({
