@@ -18,11 +18,7 @@ import type {
   ImportUploadQuery,
   TemplateParams,
 } from '../../../../shared/schemas/imports.ts';
-import {
-  copyingTransaction,
-  type Database,
-  type Executor,
-} from '../../../core/src/db/database.ts';
+import { copyingTransaction, type Database, type Executor } from '../../../core/src/db/database.ts';
 import * as repo from '../../../core/src/db/imports.repo.ts';
 import { enqueueOutbox } from '../../../core/src/db/outbox.repo.ts';
 import { commitImport } from '../../../core/src/imports/commit.ts';

@@ -110,11 +110,18 @@ export function readCsv(buf: Buffer, name: string): Sheet {
       `CSV illisible${line ? ` à la ligne ${line}` : ''} : ${(err as Error).message.replace(/^Invalid /, '')}`,
     );
   }
-  for (const r of records) r.values = r.values.map((v) => unescapeCell(v.trim()));
-  return withHeader(
-    name,
-    records.filter((r) => r.values.some((v) => v !== '')),
-  );
+  // One pass, in place: cells trimmed and unescaped, blank records dropped.
+  const kept: typeof records = [];
+  for (const r of records) {
+    let blank = true;
+    for (let i = 0; i < r.values.length; i++) {
+      const v = unescapeCell(r.values[i]!.trim());
+      r.values[i] = v;
+      if (v !== '') blank = false;
+    }
+    if (!blank) kept.push(r);
+  }
+  return withHeader(name, kept);
 }
 
 function cellText(v: ExcelJS.CellValue): { text: string; formula: boolean } {
