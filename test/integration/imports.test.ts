@@ -106,6 +106,19 @@ const COMPANIES_HEADER =
 const FLOWS_HEADER =
   'siret;date_visite;type_flux;catégorie;code_ressource;libellé;quantité;unité;période;coût_eur_an;dangereux;confidentialité';
 
+/** A territory of its own with one company already imported, and that company's SIRET. */
+async function territoryWithCompany(name: string, naf: string) {
+  const tr = await territory();
+  const s = uniqSiret();
+  await uploadAndCommit(
+    tr.officer.token,
+    tr.id,
+    'companies',
+    `${COMPANIES_HEADER}\n${s};${name};${naf};;;;;non`,
+  );
+  return { tr, s };
+}
+
 describe('dry run and all-or-nothing commit', () => {
   it('lists the exact problems of a companies file and writes nothing', async () => {
     const tr = await territory();
@@ -143,14 +156,7 @@ describe('dry run and all-or-nothing commit', () => {
   });
 
   it('lists the exact problems of a flows file (codes, units, quantity, date) and writes nothing', async () => {
-    const tr = await territory();
-    const s = uniqSiret();
-    await uploadAndCommit(
-      tr.officer.token,
-      tr.id,
-      'companies',
-      `${COMPANIES_HEADER}\n${s};Scierie;16.10A;;;;;non`,
-    );
+    const { tr, s } = await territoryWithCompany('Scierie', '16.10A');
     const file = [
       'siret;date_visite;type_flux;code_ressource;libellé;quantité;unité;période',
       `${s};2024-03-15;déchet;15 01 03;Palettes;2;t;mois`,
@@ -330,14 +336,7 @@ describe('idempotent re-import and round trip', () => {
 
 describe('flows written through COPY', () => {
   it('stores texts with tabs, backslashes, line breaks, quotes and \\N exactly as given', async () => {
-    const tr = await territory();
-    const s = uniqSiret();
-    await uploadAndCommit(
-      tr.officer.token,
-      tr.id,
-      'companies',
-      `${COMPANIES_HEADER}\n${s};A;16.24Z;;;;;non`,
-    );
+    const { tr, s } = await territoryWithCompany('A', '16.24Z');
     const labels = ['a\tb', 'C:\\temp\\N', 'ligne 1\nligne 2', 'guillemets " et ; point-virgule'];
     const file = [
       'siret;date_visite;type_flux;code_ressource;libellé;quantité;unité;disponibilité',
