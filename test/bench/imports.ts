@@ -1,7 +1,7 @@
 // Spreadsheet import of flows: rows per second through the whole import path
 // (HTTP upload → decode and parse the CSV → dry run of every row against the
 // catalogue, the units and the territory → stored file → commit: planned
-// again, then written in one transaction with batched unnest inserts), against
+// again, then written in one transaction, the flows through COPY), against
 // a bare COPY of the same flow rows into the flow table, in the same run.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';

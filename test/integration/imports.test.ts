@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLOW_BATCH } from '../../services/core/src/imports/commit.ts';
 import { createRedis } from '../../services/core/src/redis.ts';
 import { buildJobRegistry } from '../../services/worker/src/jobs.ts';
 import { buildWorker, type RunningWorker } from '../../services/worker/src/worker.ts';
@@ -105,6 +106,19 @@ const COMPANIES_HEADER =
 const FLOWS_HEADER =
   'siret;date_visite;type_flux;catégorie;code_ressource;libellé;quantité;unité;période;coût_eur_an;dangereux;confidentialité';
 
+/** A territory of its own with one company already imported, and that company's SIRET. */
+async function territoryWithCompany(name: string, naf: string) {
+  const tr = await territory();
+  const s = uniqSiret();
+  await uploadAndCommit(
+    tr.officer.token,
+    tr.id,
+    'companies',
+    `${COMPANIES_HEADER}\n${s};${name};${naf};;;;;non`,
+  );
+  return { tr, s };
+}
+
 describe('dry run and all-or-nothing commit', () => {
   it('lists the exact problems of a companies file and writes nothing', async () => {
     const tr = await territory();
@@ -142,14 +156,7 @@ describe('dry run and all-or-nothing commit', () => {
   });
 
   it('lists the exact problems of a flows file (codes, units, quantity, date) and writes nothing', async () => {
-    const tr = await territory();
-    const s = uniqSiret();
-    await uploadAndCommit(
-      tr.officer.token,
-      tr.id,
-      'companies',
-      `${COMPANIES_HEADER}\n${s};Scierie;16.10A;;;;;non`,
-    );
+    const { tr, s } = await territoryWithCompany('Scierie', '16.10A');
     const file = [
       'siret;date_visite;type_flux;code_ressource;libellé;quantité;unité;période',
       `${s};2024-03-15;déchet;15 01 03;Palettes;2;t;mois`,
@@ -324,6 +331,39 @@ describe('idempotent re-import and round trip', () => {
     expect(syn.body.replace(/^\ufeff/, '').split('\r\n')[0]).toMatch(
       /^identifiant;type;statut;code_ressource/,
     );
+  });
+});
+
+describe('flows written through COPY', () => {
+  it('stores texts with tabs, backslashes, line breaks, quotes and \\N exactly as given', async () => {
+    const { tr, s } = await territoryWithCompany('A', '16.24Z');
+    const labels = ['a\tb', 'C:\\temp\\N', 'ligne 1\nligne 2', 'guillemets " et ; point-virgule'];
+    const file = [
+      'siret;date_visite;type_flux;code_ressource;libellé;quantité;unité;disponibilité',
+      ...labels.map(
+        (l, i) => `${s};2024-05-02;déchet;15 01 03;"${l.replace(/"/g, '""')}";${i + 1};t;"\\N"`,
+      ),
+      `${s};2024-05-02;déchet;15 01 01;;;;`,
+    ].join('\n');
+    await uploadAndCommit(tr.officer.token, tr.id, 'diagnostics', file);
+    const r = await sql<{
+      label: string | null;
+      quantity: number | null;
+      unit: string | null;
+      availability: string | null;
+      position: number;
+    }>`select label, quantity, unit, availability, position from flow
+       where territory_id = ${tr.id} order by position`.execute(t.database.db);
+    expect(r.rows).toEqual([
+      ...labels.map((label, i) => ({
+        label,
+        quantity: i + 1,
+        unit: 't',
+        availability: '\\N',
+        position: i,
+      })),
+      { label: null, quantity: null, unit: null, availability: null, position: 4 },
+    ]);
   });
 });
 
@@ -591,5 +631,70 @@ describe('large imports through the worker', () => {
       t.database.db,
     );
     expect(audit.rows[0]!.n).toBe(1);
+  });
+
+  it('writes flows over several COPY batches in one transaction, positions in file order', async () => {
+    const tr = await territory();
+    const sirets = [uniqSiret(), uniqSiret(), uniqSiret()];
+    await uploadAndCommit(
+      tr.officer.token,
+      tr.id,
+      'companies',
+      [COMPANIES_HEADER, ...sirets.slice(0, 2).map((s, i) => `${s};E${i};16.24Z;;;;;non`)].join(
+        '\n',
+      ),
+    );
+    const n = FLOW_BATCH + 7;
+    const flows = [
+      'siret;date_visite;type_flux;code_ressource;libellé;quantité;unité;période',
+      ...Array.from(
+        { length: n },
+        (_, i) => `${sirets[i % 2]};2024-06-01;entrant;ENE.ELEC;Compteur ${i};${i};MWh;an`,
+      ),
+    ];
+    // A company unknown on the last row: nothing at all is written.
+    const bad = await upload(
+      tr.officer.token,
+      tr.id,
+      'diagnostics',
+      [...flows, `${sirets[2]};2024-06-01;entrant;ENE.ELEC;X;1;MWh;an`].join('\n'),
+    );
+    expect(bad.body_.status).toBe('dry_run_failed');
+    expect((await commit(tr.officer.token, bad.body_.id as string)).statusCode).toBe(409);
+    expect(await count('flow', tr.id)).toBe(0);
+
+    const up = await upload(tr.officer.token, tr.id, 'diagnostics', flows.join('\n'));
+    expect(up.body_).toMatchObject({ status: 'ready', rowsTotal: n });
+    const c = await commit(tr.officer.token, up.body_.id as string);
+    expect(c.statusCode, c.body).toBe(202);
+    const done = await waitFor(async () => {
+      const r = await call(t.app, tr.officer.token, {
+        method: 'GET',
+        url: `/v1/imports/${up.body_.id as string}`,
+      });
+      return r.body_.status === 'committed' ? r.body_ : null;
+    }, 60_000);
+    expect(done).toMatchObject({
+      rowsDone: n,
+      progress: 100,
+      summary: { diagnosticsCreated: 2, flowsCreated: n },
+    });
+    const r = await sql<{ siret: string; flows: number; first: string; positions_ok: boolean }>`
+      select c.siret, count(*)::int as flows,
+             (array_agg(f.label order by f.position))[1] as first,
+             max(f.position) = count(*) - 1 as positions_ok
+      from flow f join company c on c.id = f.company_id
+      where f.territory_id = ${tr.id} group by c.siret order by c.siret`.execute(t.database.db);
+    expect(r.rows).toEqual(
+      sirets
+        .slice(0, 2)
+        .map((s, i) => ({
+          siret: s,
+          flows: Math.ceil((n - i) / 2),
+          first: `Compteur ${i}`,
+          positions_ok: true,
+        }))
+        .sort((a, b) => a.siret.localeCompare(b.siret)),
+    );
   });
 });

@@ -18,7 +18,7 @@ import type {
   ImportUploadQuery,
   TemplateParams,
 } from '../../../../shared/schemas/imports.ts';
-import type { Database, Executor } from '../../../core/src/db/database.ts';
+import { copyingTransaction, type Database, type Executor } from '../../../core/src/db/database.ts';
 import * as repo from '../../../core/src/db/imports.repo.ts';
 import { enqueueOutbox } from '../../../core/src/db/outbox.repo.ts';
 import { commitImport } from '../../../core/src/imports/commit.ts';
@@ -26,7 +26,6 @@ import { planImport, summaryOf } from '../../../core/src/imports/plan.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { requireOfficerOf } from '../auth/access.ts';
 import type { RequestContext } from '../auth/principal.ts';
-import { inTransaction } from '../http/transaction.ts';
 import { requireTerritoryOfficer } from '../territories/territories.service.ts';
 import { CONTENT_TYPE, toCsv, toXlsx, type CellValue, type SheetData } from './imports.files.ts';
 
@@ -142,10 +141,9 @@ export async function commit(
   id: string,
   syncMaxRows: number,
 ): Promise<{ status: 200 | 202; body: ReturnType<typeof toImport> }> {
-  const outcome = await inTransaction(db, async (trx) => {
+  const outcome = await copyingTransaction(db, async (trx, copy) => {
     const current = await getForOfficer(trx, ctx, id);
-    const locked = await repo.findImportForUpdate(trx, id);
-    const status = locked!.status as repo.ImportStatus;
+    const status = await repo.lockImport(trx, id);
     if (status === 'committed') return { status: 200 as const };
     if (status === 'committing') return { status: 202 as const };
     if (status === 'dry_run_failed') return { problems: current.problem_count };
@@ -159,7 +157,7 @@ export async function commit(
       });
       return { status: 202 as const };
     }
-    const done = await commitImport(trx, id);
+    const done = await commitImport(trx, copy, id);
     return done.ok ? { status: 200 as const } : { problems: done.problemCount };
   });
   if ('problems' in outcome)

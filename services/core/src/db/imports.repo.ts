@@ -1,7 +1,8 @@
-// SQL of imports and exports. Bulk writes go through unnest() of typed arrays:
-// one statement per batch of thousands of rows, no bind-parameter limit.
+// SQL of imports and exports. Bulk writes go through unnest() of typed arrays
+// (one statement per batch of thousands of rows, no bind-parameter limit), and
+// flows, the bulk of a large import, through COPY.
 import { sql } from 'kysely';
-import type { Executor } from './database.ts';
+import { copyTextRow, type CopyIn, type Executor } from './database.ts';
 
 export type ImportKind = 'companies' | 'diagnostics' | 'sirene' | 'zones';
 export type ImportStatus =
@@ -69,6 +70,17 @@ export async function findImportForUpdate(db: Executor, id: string) {
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
+}
+
+/** Locks an import's row for the rest of the transaction; its status. */
+export async function lockImport(db: Executor, id: string) {
+  const r = await db
+    .selectFrom('data_import')
+    .select('status')
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return r.status as ImportStatus;
 }
 
 export async function findImportWithContent(db: Executor, id: string) {
@@ -352,20 +364,46 @@ export interface FlowWrite {
   import_key: string;
 }
 
-export async function insertFlows(db: Executor, territoryId: string, rows: FlowWrite[]) {
-  const col = <K extends keyof FlowWrite>(k: K) => rows.map((r) => r[k]);
-  await sql`
-    INSERT INTO flow (territory_id, diagnostic_id, company_id, position, kind, category, resource_code,
-                      label, quantity, unit, period, quantity_per_year, canonical_unit,
-                      cost_eur_per_year, hazardous, availability, confidentiality, import_key)
-    SELECT ${territoryId}, t.*
-    FROM unnest(${col('diagnostic_id')}::uuid[], ${col('company_id')}::uuid[], ${col('position')}::int[],
-                ${col('kind')}::text[], ${col('category')}::text[], ${col('resource_code')}::text[],
-                ${col('label')}::text[], ${col('quantity')}::float8[], ${col('unit')}::text[],
-                ${col('period')}::text[], ${col('quantity_per_year')}::float8[],
-                ${col('canonical_unit')}::text[], ${col('cost_eur_per_year')}::float8[],
-                ${col('hazardous')}::bool[], ${col('availability')}::text[],
-                ${col('confidentiality')}::text[], ${col('import_key')}::text[]) AS t`.execute(db);
+/** New flows through one COPY, in the transaction of `copy` (see copyingTransaction). */
+export async function copyFlows(
+  copy: CopyIn,
+  territoryId: string,
+  batches: AsyncIterable<FlowWrite[]>,
+) {
+  async function* text() {
+    for await (const rows of batches) {
+      let chunk = '';
+      for (const r of rows)
+        chunk += copyTextRow([
+          territoryId,
+          r.diagnostic_id,
+          r.company_id,
+          r.position,
+          r.kind,
+          r.category,
+          r.resource_code,
+          r.label,
+          r.quantity,
+          r.unit,
+          r.period,
+          r.quantity_per_year,
+          r.canonical_unit,
+          r.cost_eur_per_year,
+          r.hazardous,
+          r.availability,
+          r.confidentiality,
+          r.import_key,
+        ]);
+      yield chunk;
+    }
+  }
+  await copy(
+    `COPY flow (territory_id, diagnostic_id, company_id, position, kind, category, resource_code,
+                label, quantity, unit, period, quantity_per_year, canonical_unit,
+                cost_eur_per_year, hazardous, availability, confidentiality, import_key)
+     FROM STDIN`,
+    text(),
+  );
 }
 
 export async function updateFlowFromImport(

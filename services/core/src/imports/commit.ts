@@ -1,7 +1,8 @@
 // Applies a plan with no problem, in the caller's transaction (the API route
-// for small files, the worker job for large ones). Progress is reported through
-// a callback that writes outside the transaction, so that readers see it.
-import type { Executor, Tx } from '../db/database.ts';
+// for small files, the worker job for large ones): a copyingTransaction, so
+// that flows go in through COPY. Progress is reported through a callback that
+// writes outside the transaction, so that readers see it.
+import type { CopyIn, Executor, Tx } from '../db/database.ts';
 import * as repo from '../db/imports.repo.ts';
 import { planImport, summaryOf, type ImportPlan } from './plan.ts';
 
@@ -11,6 +12,7 @@ export type Progress = (rowsDone: number) => Promise<void>;
 
 export async function applyPlan(
   db: Executor,
+  copy: CopyIn,
   plan: ImportPlan,
   ctx: { territoryId: string; importId: string; authorId: string | null },
   progress: Progress = async () => undefined,
@@ -56,25 +58,43 @@ export async function applyPlan(
   }
   const nextPosition = new Map(plan.flows.nextPosition);
   const touched = new Set<string>();
-  let batch: repo.FlowWrite[] = [];
-  for (const f of plan.flows.create) {
+  const flowWrite = (f: (typeof plan.flows.create)[number]): repo.FlowWrite => {
     const companyId = idOf.get(f.siret)!;
     const diagnosticId =
       f.existingDiagnosticId ?? newDiagIds.get(`${companyId}|${f.visited_at ?? ''}`)!;
     if (f.existingDiagnosticId) touched.add(f.existingDiagnosticId);
     const position = nextPosition.get(diagnosticId) ?? 0;
     nextPosition.set(diagnosticId, position + 1);
-    const { siret: _s, visited_at: _v, existingDiagnosticId: _e, ...values } = f;
-    batch.push({ ...values, diagnostic_id: diagnosticId, company_id: companyId, position });
-    if (batch.length === FLOW_BATCH) {
-      await repo.insertFlows(db, ctx.territoryId, batch);
+    return {
+      diagnostic_id: diagnosticId,
+      company_id: companyId,
+      position,
+      kind: f.kind,
+      category: f.category,
+      resource_code: f.resource_code,
+      label: f.label,
+      quantity: f.quantity,
+      unit: f.unit,
+      period: f.period,
+      quantity_per_year: f.quantity_per_year,
+      canonical_unit: f.canonical_unit,
+      cost_eur_per_year: f.cost_eur_per_year,
+      hazardous: f.hazardous,
+      availability: f.availability,
+      confidentiality: f.confidentiality,
+      import_key: f.import_key,
+    };
+  };
+  // One COPY for all new flows, fed batch by batch: progress after each batch.
+  async function* flowBatches() {
+    for (let i = 0; i < plan.flows.create.length; i += FLOW_BATCH) {
+      const batch = plan.flows.create.slice(i, i + FLOW_BATCH).map(flowWrite);
+      yield batch;
       done += batch.length;
-      batch = [];
       await progress(done);
     }
   }
-  if (batch.length > 0) await repo.insertFlows(db, ctx.territoryId, batch);
-  done += batch.length;
+  if (plan.flows.create.length > 0) await repo.copyFlows(copy, ctx.territoryId, flowBatches());
   for (const u of plan.flows.update) {
     await repo.updateFlowFromImport(db, u.id, u.v);
     touched.add(u.diagnosticId);
@@ -99,6 +119,7 @@ export type CommitOutcome =
  */
 export async function commitImport(
   trx: Tx,
+  copy: CopyIn,
   importId: string,
   progress?: Progress,
 ): Promise<CommitOutcome> {
@@ -127,6 +148,7 @@ export async function commitImport(
   }
   await applyPlan(
     trx,
+    copy,
     plan,
     { territoryId: imp.territory_id, importId, authorId: imp.created_by },
     progress,

@@ -346,7 +346,7 @@ async function planFlows(
     FLOW_COLUMNS.filter((c) => c.required).map((c) => c.header),
   );
   const resources = await repo.resourcesByCode(db);
-  const rows: (PendingFlow & { line: number })[] = [];
+  const rows: (PendingFlow & { line: number; existingDiagnosticId: string | null })[] = [];
   const seen = new Map<string, number>();
   const cells = cellsOf(
     sheet,
@@ -513,6 +513,7 @@ async function planFlows(
       availability,
       confidentiality,
       import_key: importKey,
+      existingDiagnosticId: null,
     });
   }
 
@@ -542,18 +543,19 @@ async function planFlows(
   for (const r of rows) {
     const companyId = ref.companies.get(r.siret)?.id;
     const d = companyId ? diagnosticOf.get(`${companyId}|${r.visited_at ?? ''}`) : undefined;
-    const { line, siret, visited_at, ...values } = r;
+    // The rows go into the plan as they are (no copies: this loop sees every row).
+    const { line, siret, visited_at } = r;
     if (!d) {
       const k = `${siret}|${visited_at ?? ''}`;
       if (!newDiagnostics.has(k)) {
         newDiagnostics.add(k);
         plan.flows.newDiagnostics.push({ siret, visited_at });
       }
-      plan.flows.create.push({ ...r, existingDiagnosticId: null });
+      plan.flows.create.push(r);
       continue;
     }
     const existing = flowsByDiag.get(d.id)?.get(r.import_key);
-    if (existing && sameFlow(values, existing)) {
+    if (existing && sameFlow(r, existing)) {
       plan.flows.unchanged++;
       continue;
     }
@@ -567,8 +569,11 @@ async function planFlows(
       );
       continue;
     }
-    if (existing) plan.flows.update.push({ id: existing.id, diagnosticId: d.id, v: values });
-    else plan.flows.create.push({ ...r, existingDiagnosticId: d.id });
+    if (existing) plan.flows.update.push({ id: existing.id, diagnosticId: d.id, v: r });
+    else {
+      r.existingDiagnosticId = d.id;
+      plan.flows.create.push(r);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Database } from '../../../core/src/db/database.ts';
+import { copyingTransaction, type Database } from '../../../core/src/db/database.ts';
 import { updateImport } from '../../../core/src/db/imports.repo.ts';
 import { commitImport } from '../../../core/src/imports/commit.ts';
 import { defineJob } from '../jobs.ts';
@@ -18,8 +18,8 @@ export function importCommitJob(db: Database) {
     backoffMs: 2000,
     handle: async ({ importId }, job) => {
       try {
-        const outcome = await db.transaction().execute((trx) =>
-          commitImport(trx, importId, async (rowsDone) => {
+        const outcome = await copyingTransaction(db, (trx, copy) =>
+          commitImport(trx, copy, importId, async (rowsDone) => {
             await updateImport(db, importId, { rows_done: rowsDone });
             await job.updateProgress(rowsDone);
           }),
