@@ -45,12 +45,15 @@ trap stop_worker EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The worker's JSON logs go to a file, so that the addresses below stay readable.
+mkdir -p "$ROOT/test-results"
+WORKER_LOG="$ROOT/test-results/demo-worker.log"
 echo
-echo "→ starting the worker in the background (npx tsx services/worker/src/main.ts)"
+echo "→ starting the worker in the background (npx tsx services/worker/src/main.ts), logs in $WORKER_LOG"
 if command -v setsid >/dev/null 2>&1; then
-  setsid npx tsx services/worker/src/main.ts &
+  setsid npx tsx services/worker/src/main.ts >>"$WORKER_LOG" 2>&1 &
 else
-  npx tsx services/worker/src/main.ts &
+  npx tsx services/worker/src/main.ts >>"$WORKER_LOG" 2>&1 &
 fi
 WORKER_PID=$!
 
