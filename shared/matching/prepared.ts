@@ -353,6 +353,8 @@ export function preparedSubstitutionsAround(
   return { proposals: out, supplyIds, demandIds };
 }
 
+const NONE: readonly string[] = [];
+
 function addTo<K, V>(m: Map<K, V[]>, k: K | null, v: V) {
   if (k === null) return;
   const list = m.get(k);
@@ -401,10 +403,20 @@ export function preparedMutualisations(
       addTo(extraZones, c.zoneId, id);
       if (hasLocation(c)) addTo(extraCells, gridKey(...gridCell(c, radius)), id);
     }
-    const membersOfCell = (k: number) => [
-      ...(st.cells.get(k) ?? []).filter((id) => !changed.has(id)),
-      ...(extraCells.get(k) ?? []),
-    ];
+    // Cells where a changed company is (in the base or now): the only ones to patch.
+    const touchedCells = new Set(extraCells.keys());
+    for (const id of changed) {
+      const c = company(id);
+      if (c && hasLocation(c) && st.byCompany.has(id))
+        touchedCells.add(gridKey(...gridCell(c, radius)));
+    }
+    const membersOfCell = (k: number): readonly string[] =>
+      touchedCells.has(k)
+        ? [
+            ...(st.cells.get(k) ?? []).filter((id) => !changed.has(id)),
+            ...(extraCells.get(k) ?? []),
+          ]
+        : (st.cells.get(k) ?? NONE);
     const membersOfZone = (z: string) => [
       ...(st.zones.get(z) ?? []).filter((id) => !changed.has(id)),
       ...(extraZones.get(z) ?? []),
