@@ -2,6 +2,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { insertToken } from '../../services/api/src/auth/auth.repo.ts';
+import { newSecret, sha256 } from '../../services/api/src/auth/secrets.ts';
+import { insertUser } from '../../services/api/src/users/users.repo.ts';
 import type { Database } from '../../services/core/src/db/database.ts';
 
 /** The baseline: a diagnostic and its flow rows written with bare INSERTs, no checks. */
@@ -87,4 +90,22 @@ export async function benchBaselineDiagnostics(
     ids.push(d.id);
   }
   return ids;
+}
+
+/** A bench administrator and a bearer token for it (valid `hours`), written straight to the tables. */
+export async function benchAdminToken(db: Database, hours = 1): Promise<string> {
+  const adminId = await insertUser(
+    db,
+    {
+      email: 'bench@example.test',
+      display_name: 'bench',
+      password_hash: 'x',
+      role: 'admin',
+      company_id: null,
+    },
+    [],
+  );
+  const token = newSecret('sbt');
+  await insertToken(db, adminId, sha256(token), new Date(Date.now() + hours * 3600_000));
+  return token;
 }

@@ -3,13 +3,11 @@
 // catalogue, the units and the territory → stored file → commit: planned
 // again, then written in one transaction, the flows through COPY), against
 // a bare COPY of the same flow rows into the flow table, in the same run.
+import { benchAdminToken } from './bench.repo.ts';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { buildApp } from '../../services/api/src/app.ts';
-import { insertToken } from '../../services/api/src/auth/auth.repo.ts';
-import { newSecret, sha256 } from '../../services/api/src/auth/secrets.ts';
-import { insertUser } from '../../services/api/src/users/users.repo.ts';
 import { loadConfig } from '../../services/core/src/config.ts';
 import { createDatabase } from '../../services/core/src/db/database.ts';
 import { migrate } from '../../services/core/src/db/migrate.ts';
@@ -57,19 +55,7 @@ export async function benchImports(): Promise<void> {
     const redis = createRedis(config.REDIS_URL);
     const app = await buildApp(config, { db, redis });
     await app.ready();
-    const adminId = await insertUser(
-      db,
-      {
-        email: 'bench@example.test',
-        display_name: 'bench',
-        password_hash: 'x',
-        role: 'admin',
-        company_id: null,
-      },
-      [],
-    );
-    const token = newSecret('sbt');
-    await insertToken(db, adminId, sha256(token), new Date(Date.now() + 3600_000));
+    const token = await benchAdminToken(db);
     const headers = { authorization: `Bearer ${token}` };
     const territory = async (slug: string) =>
       (

@@ -7,11 +7,11 @@
 //
 // Sizes (env): BENCH_COMPANIES (100000), BENCH_SYNERGIES (10000),
 // BENCH_INDICATOR_REQUESTS (400).
+import { benchAdminToken } from './bench.repo.ts';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { buildApp } from '../../services/api/src/app.ts';
-import { insertUser } from '../../services/api/src/users/users.repo.ts';
 import { loadConfig } from '../../services/core/src/config.ts';
 import { createDatabase } from '../../services/core/src/db/database.ts';
 import { migrate } from '../../services/core/src/db/migrate.ts';
@@ -80,22 +80,7 @@ export async function benchIndicators(): Promise<void> {
       console.log(
         `  data: ${COMPANIES} companies, ${COMPANIES * 5} flows, ${SYNERGIES} synergies, 20 zones, 20 groups — generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
       );
-      const adminId = await insertUser(
-        db,
-        {
-          email: 'bench@example.test',
-          display_name: 'bench',
-          password_hash: 'x',
-          role: 'admin',
-          company_id: null,
-        },
-        [],
-      );
-      void adminId;
-      const { newSecret, sha256 } = await import('../../services/api/src/auth/secrets.ts');
-      const { insertToken } = await import('../../services/api/src/auth/auth.repo.ts');
-      const token = newSecret('sbt');
-      await insertToken(db, adminId, sha256(token), new Date(Date.now() + 3600_000));
+      const token = await benchAdminToken(db);
       const key = await app.inject({
         method: 'POST',
         url: '/v1/api-keys',

@@ -5,15 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { buildApp } from '../../services/api/src/app.ts';
-import { insertToken } from '../../services/api/src/auth/auth.repo.ts';
-import { newSecret, sha256 } from '../../services/api/src/auth/secrets.ts';
-import { insertUser } from '../../services/api/src/users/users.repo.ts';
 import { loadConfig } from '../../services/core/src/config.ts';
 import { createDatabase } from '../../services/core/src/db/database.ts';
 import { migrate } from '../../services/core/src/db/migrate.ts';
 import { createRedis } from '../../services/core/src/redis.ts';
 import { completeSiret } from '../../shared/siret.ts';
-import { benchBaselineInsert } from './bench.repo.ts';
+import { benchAdminToken, benchBaselineInsert } from './bench.repo.ts';
 
 const DIAGNOSTICS = Number(process.env.BENCH_DIAGNOSTICS ?? 200);
 const FLOWS_PER_DIAGNOSTIC = 50;
@@ -62,19 +59,7 @@ export async function benchIngestion(): Promise<void> {
     const app = await buildApp(config, { db, redis });
     await app.ready();
 
-    const adminId = await insertUser(
-      db,
-      {
-        email: 'bench@example.test',
-        display_name: 'bench',
-        password_hash: 'x',
-        role: 'admin',
-        company_id: null,
-      },
-      [],
-    );
-    const token = newSecret('sbt');
-    await insertToken(db, adminId, sha256(token), new Date(Date.now() + 3600_000));
+    const token = await benchAdminToken(db);
     const headers = { authorization: `Bearer ${token}` };
     const territory = (
       await app.inject({

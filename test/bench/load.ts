@@ -8,14 +8,12 @@
 //
 // Env: BENCH_LOAD_S (seconds per step, default 8), BENCH_LOAD_LEVELS (default 1,4,16,64),
 //      BENCH_SOAK_S (default 300; 0 skips the soak).
+import { benchAdminToken } from './bench.repo.ts';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { insertToken } from '../../services/api/src/auth/auth.repo.ts';
-import { newSecret, sha256 } from '../../services/api/src/auth/secrets.ts';
-import { insertUser } from '../../services/api/src/users/users.repo.ts';
 import { createDatabase } from '../../services/core/src/db/database.ts';
 import { migrate } from '../../services/core/src/db/migrate.ts';
 import { completeSiret } from '../../shared/siret.ts';
@@ -109,19 +107,7 @@ export async function benchLoad(): Promise<void> {
     }
 
     // ---- seed: an admin, a territory, companies, synergies, a partner key
-    const adminId = await insertUser(
-      db,
-      {
-        email: 'bench-load@example.test',
-        display_name: 'bench',
-        password_hash: 'x',
-        role: 'admin',
-        company_id: null,
-      },
-      [],
-    );
-    const token = newSecret('sbt');
-    await insertToken(db, adminId, sha256(token), new Date(Date.now() + 24 * 3600_000));
+    const token = await benchAdminToken(db, 24);
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const post = async (path: string, body: unknown) => {
       const res = await fetch(`${base}${path}`, {
