@@ -13,7 +13,7 @@ import {
   type Proposal,
   type Snapshot,
 } from '../../../../shared/matching/types.ts';
-import type { Database } from '../../../core/src/db/database.ts';
+import { copyingTransaction, type Database } from '../../../core/src/db/database.ts';
 import * as repo from './matching.repo.ts';
 import { dropRejectedSubstitutions, preparedLookup, snapshotLookup } from './rejections.ts';
 
@@ -172,9 +172,9 @@ export async function executeMatchRun(
   await repo.setProgress(db, runId, 70);
   await progress(70);
 
-  const counts = await db.transaction().execute(async (trx) => {
+  const counts = await copyingTransaction(db, async (trx, copy) => {
     await repo.lockTerritoryResults(trx, run.territory_id);
-    const written = await repo.upsertProposals(trx, run.territory_id, runId, proposals);
+    const written = await repo.upsertProposals(trx, run.territory_id, runId, proposals, copy);
     const kept = new Set(proposals.map((p) => p.key));
     const current = await repo.currentEngineSynergies(trx, run.territory_id, concerned);
     const stale = current

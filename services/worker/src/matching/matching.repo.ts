@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { effectiveRule, RuleOverride } from '../../../../shared/knowledge/effective.ts';
 import { Rule } from '../../../../shared/knowledge/rules.ts';
 import type { Proposal, SnapshotCompany, SnapshotFlow } from '../../../../shared/matching/types.ts';
-import type { Executor } from '../../../core/src/db/database.ts';
+import { copyTextRow, type CopyIn, type Executor } from '../../../core/src/db/database.ts';
 
 export async function findRun(db: Executor, id: string) {
   return db.selectFrom('match_run').selectAll().where('id', '=', id).executeTakeFirst();
@@ -290,6 +290,8 @@ export async function upsertProposals(
   territoryId: string,
   runId: string,
   proposals: Proposal[],
+  /** When given (a copyingTransaction), participants stream in with COPY. */
+  copy?: CopyIn,
 ) {
   // One statement per column array (unnest), not one bind parameter per value:
   // a national run writes hundreds of thousands of rows.
@@ -337,7 +339,31 @@ export async function upsertProposals(
         positions.push(position);
       });
     }
-    for (let j = 0; j < ids.length; j += PARTICIPANT_BATCH) {
+    if (copy && ids.length > 0) {
+      // A national run writes close to a million member rows: COPY, in batches of text.
+      const text = function* () {
+        for (let j = 0; j < ids.length; j += PARTICIPANT_BATCH) {
+          let chunk = '';
+          const end = Math.min(ids.length, j + PARTICIPANT_BATCH);
+          for (let k = j; k < end; k++) {
+            chunk += copyTextRow([
+              ids[k]!,
+              territoryId,
+              roles[k]!,
+              companies[k]!,
+              flows[k] ?? null,
+              positions[k]!,
+            ]);
+          }
+          yield chunk;
+        }
+      };
+      await copy(
+        'COPY synergy_participant (synergy_id, territory_id, role, company_id, flow_id, position) FROM STDIN',
+        text(),
+      );
+    }
+    for (let j = 0; !copy && j < ids.length; j += PARTICIPANT_BATCH) {
       const part = <T>(a: T[]) => a.slice(j, j + PARTICIPANT_BATCH);
       await sql`
         INSERT INTO synergy_participant (synergy_id, territory_id, role, company_id, flow_id, position)
