@@ -323,6 +323,34 @@ export function gridReachX(maxAbsLat: number): number {
   return Math.ceil(2.02 / Math.cos((Math.min(maxAbsLat, MAX_GRID_LAT) * Math.PI) / 180)) + 1;
 }
 
+/**
+ * The cell offsets (dx, dy) where a point within the radius of a point of the
+ * centre cell can be, for points up to `maxAbsLat`: a cell is half the radius
+ * high and at least half the radius × cos(maxAbsLat) wide, so the gap between
+ * two cells is a lower bound of any distance between their points (with a 1 %
+ * margin: the planar bound is off by far less at a few km); cells whose gap
+ * exceeds the radius are left out. (0, 0) excluded.
+ */
+export function gridOffsets(maxAbsLat: number): [number, number][] {
+  const reachX = gridReachX(maxAbsLat);
+  const cos = Math.cos((Math.min(maxAbsLat, MAX_GRID_LAT) * Math.PI) / 180);
+  const out: [number, number][] = [];
+  for (let dx = -reachX; dx <= reachX; dx++) {
+    for (let dy = -GRID_REACH_Y; dy <= GRID_REACH_Y; dy++) {
+      if (dx === 0 && dy === 0) continue;
+      const h = Math.max(Math.abs(dx) - 1, 0) * cos;
+      const v = Math.max(Math.abs(dy) - 1, 0);
+      // In radii: each cell is 0.5 radius high.
+      if (0.99 * 0.5 * Math.hypot(h, v) > 1) continue;
+      out.push([dx, dy]);
+    }
+  }
+  return out;
+}
+
+/** Cells north or south a point within the radius can be: ceil(1.01 × 2) + 1. */
+export const GRID_REACH_Y = 4;
+
 /** Cell keys as numbers (cx, cy offset to stay positive; far from 2^53). */
 export const gridKey = (cx: number, cy: number) => (cx + 2 ** 24) * 2 ** 25 + (cy + 2 ** 24);
 
@@ -335,10 +363,7 @@ function radiusGrid(companies: readonly SnapshotCompany[], radius: number) {
     maxAbsLat = Math.max(maxAbsLat, Math.abs(c.lat));
   });
   const pos = (i: number) => companies[i] as SnapshotCompany & { lon: number; lat: number };
-  const cellKm = radius / 2;
   const usable = radius > 0 && maxAbsLat < MAX_GRID_LAT;
-  const reachY = Math.ceil((radius * 1.01) / cellKm) + 1;
-  const reachX = gridReachX(maxAbsLat);
   const key = gridKey;
   const cells = new Map<number, number[]>();
   const cellOf = new Map<number, [number, number]>();
@@ -354,13 +379,12 @@ function radiusGrid(companies: readonly SnapshotCompany[], radius: number) {
     }
   }
   /** Neighbouring cells (each unordered pair once: only cells after this one). */
+  // Each unordered pair of cells once: only the offsets after (0, 0).
+  const offsets = gridOffsets(maxAbsLat).filter(([dx, dy]) => dx > 0 || (dx === 0 && dy > 0));
   function* neighbourCells(cx: number, cy: number) {
-    for (let dx = 0; dx <= reachX; dx++) {
-      for (let dy = -reachY; dy <= reachY; dy++) {
-        if (dx === 0 && dy <= 0) continue;
-        const other = cells.get(key(cx + dx, cy + dy));
-        if (other) yield other;
-      }
+    for (const [dx, dy] of offsets) {
+      const other = cells.get(key(cx + dx, cy + dy));
+      if (other) yield other;
     }
   }
   // From the lower index (lower id) to the higher, as everywhere in the engine.

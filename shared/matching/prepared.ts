@@ -8,7 +8,7 @@ import { distanceKm, hasLocation } from './geo.ts';
 import {
   gridCell,
   gridKey,
-  gridReachX,
+  gridOffsets,
   groupProposals,
   groupsOfFlow,
   MAX_GRID_LAT,
@@ -381,8 +381,7 @@ export function preparedMutualisations(
   const proposals: Proposal[] = [];
   const reclustered = new Map<string, Set<string>>();
   const company = (id: string) => ctx.companies.get(id);
-  const reachX = gridReachX(prep.maxAbsLat);
-  const reachY = 4;
+  const offsets = gridOffsets(prep.maxAbsLat);
   const gridOk = radius > 0 && prep.maxAbsLat < MAX_GRID_LAT;
 
   for (const gid of [...groupIds].sort()) {
@@ -441,11 +440,9 @@ export function preparedMutualisations(
       }
       const [cx, cy] = gridCell(c, radius);
       const out: string[] = [];
-      for (let dx = -reachX; dx <= reachX; dx++) {
-        for (let dy = -reachY; dy <= reachY; dy++) {
-          for (const id of membersOfCell(gridKey(cx + dx, cy + dy))) {
-            if (id !== c.id && within(c, company(id)!)) out.push(id);
-          }
+      for (const [dx, dy] of [[0, 0] as [number, number], ...offsets]) {
+        for (const id of membersOfCell(gridKey(cx + dx, cy + dy))) {
+          if (id !== c.id && within(c, company(id)!)) out.push(id);
         }
       }
       return out;
@@ -491,15 +488,13 @@ export function preparedMutualisations(
       const mine = membersOfCell(k);
       mine.forEach(visit);
       const here = mine.map((m) => company(m)!);
-      for (let dx = -reachX; dx <= reachX; dx++) {
-        for (let dy = -reachY; dy <= reachY; dy++) {
-          const k2 = gridKey(cx + dx, cy + dy);
-          if (cellsDone.has(k2)) continue;
-          const there = membersOfCell(k2);
-          if (there.every((m) => seen.has(m))) continue;
-          const joined = there.some((m) => here.some((h) => within(h, company(m)!)));
-          if (joined) there.forEach(visit);
-        }
+      for (const [dx, dy] of offsets) {
+        const k2 = gridKey(cx + dx, cy + dy);
+        if (cellsDone.has(k2)) continue;
+        const there = membersOfCell(k2);
+        if (there.every((m) => seen.has(m))) continue;
+        const joined = there.some((m) => here.some((h) => within(h, company(m)!)));
+        if (joined) there.forEach(visit);
       }
     }
     const members = [...seen].sort();

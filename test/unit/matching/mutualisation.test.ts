@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runMatching } from '../../../shared/matching/engine.ts';
 import { proposalKey } from '../../../shared/matching/keys.ts';
-import { groupsOfFlow } from '../../../shared/matching/mutualisation.ts';
+import { distanceKm } from '../../../shared/matching/geo.ts';
+import { seededRng } from '../../../shared/matching/keys.ts';
+import { gridCell, gridOffsets, groupsOfFlow } from '../../../shared/matching/mutualisation.ts';
 import type { Proposal, Snapshot, SnapshotCompany } from '../../../shared/matching/types.ts';
 import { company, flow, KM_PER_DEG_LAT, LAT0, northOf, shuffled, snapshot } from './fixtures.ts';
 
@@ -172,5 +174,29 @@ describe('mutualisation clusters', () => {
       expect(p.participants.length).toBeLessThan(71);
     }
     expect(muts(shuffled(s, 7))).toEqual(list);
+  });
+
+  it('the grid never leaves out a cell where a point within the radius can be', () => {
+    const rng = seededRng(11);
+    for (const radius of [0.5, 3, 10]) {
+      for (const maxLat of [43, 51.5, 70]) {
+        const offsets = new Set(gridOffsets(maxLat).map(([dx, dy]) => `${dx},${dy}`));
+        for (let i = 0; i < 20_000; i++) {
+          const a = { lon: -5 + rng() * 15, lat: maxLat - rng() * 8 };
+          // A point at most `radius` away (about), then kept only if truly within.
+          const bearing = rng() * 2 * Math.PI;
+          const d = radius * Math.sqrt(rng()) * 1.02;
+          const b = {
+            lat: a.lat + (d * Math.cos(bearing)) / 111.19,
+            lon: a.lon + (d * Math.sin(bearing)) / (111.19 * Math.cos((a.lat * Math.PI) / 180)),
+          };
+          if (Math.abs(b.lat) > maxLat || distanceKm(a, b) > radius) continue;
+          const [ax, ay] = gridCell(a, radius);
+          const [bx, by] = gridCell(b, radius);
+          if (ax === bx && ay === by) continue;
+          expect(offsets.has(`${bx - ax},${by - ay}`)).toBe(true);
+        }
+      }
+    }
   });
 });
