@@ -39,7 +39,7 @@ interface GroupState {
   zones: Map<string, string[]>;
 }
 
-/** Past this many changed companies, `withChanges` callers should prepare afresh. */
+/** Past this many changed companies, the worker prepares its snapshot afresh. */
 export const MAX_OVERLAY_COMPANIES = 500;
 
 export class PreparedSnapshot {
@@ -158,23 +158,22 @@ export class PreparedSnapshot {
       // The table caches which supply codes feed a demand code: the codes present changed.
       this.table = undefined;
 
-      const mine = (p: ScoredPair) =>
-        this.flowCompany(p.supplyId) === companyId || this.flowCompany(p.demandId) === companyId;
-      for (const f of old) this.tops.delete(f.id);
+      // The lists hold pairs of the company's old flows only (the new ones are not in yet).
+      const oldIds = new Set(old.map((f) => f.id));
+      for (const id of oldIds) this.tops.delete(id);
       for (const id of oldPartners) {
         const list = this.tops.get(id);
         if (!list) continue;
-        const kept = list.filter(
-          (p) => !mine(p) && !old.some((f) => f.id === p.supplyId || f.id === p.demandId),
-        );
+        const kept = list.filter((p) => !oldIds.has(p.supplyId) && !oldIds.has(p.demandId));
         if (kept.length < list.length && list.length >= this.n) this.tops.delete(id);
         else this.tops.set(id, kept);
       }
       const current = this.overlay.get(companyId)!;
-      for (const f of current) this.tops.delete(f.id);
+      const currentIds = new Set(current.map((f) => f.id));
+      for (const id of currentIds) this.tops.delete(id);
       this.candidatesOf(current, (p) => {
         for (const id of [p.supplyId, p.demandId]) {
-          if (current.some((f) => f.id === id)) continue;
+          if (currentIds.has(id)) continue;
           const list = this.tops.get(id);
           if (list) this.offerTo(list, p);
         }
@@ -189,10 +188,6 @@ export class PreparedSnapshot {
   private offerTo(list: ScoredPair[], p: ScoredPair): void {
     if (this.ctx.rejected.size > 0 && this.ctx.rejected.has(p.key)) return;
     offer(list, p, this.n);
-  }
-
-  private flowCompany(id: string): string | undefined {
-    return this.overlayById.get(id)?.companyId ?? this.baseById.get(id)?.companyId;
   }
 
   /** Every candidate pair of the given flows against the current flows of the others. */
@@ -324,8 +319,9 @@ export function preparedSubstitutionsAround(
   before.forEach(addFlow);
   prep.candidatesOf(now, addPair);
   // The previous flows against the others' current flows (unchanged).
+  const beforeIds = new Set(before.map((f) => f.id));
   prep.candidatesOf(before, (p) => {
-    const other = before.some((f) => f.id === p.supplyId) ? p.demandId : p.supplyId;
+    const other = beforeIds.has(p.supplyId) ? p.demandId : p.supplyId;
     const o = prep.flow(other);
     if (o && !companyIds.has(o.companyId)) addPair(p);
   });

@@ -188,6 +188,28 @@ function checkSiret(p: Problems, sheet: Sheet, row: SheetRow, raw: string): stri
   return null;
 }
 
+/** A valid SIRET not seen earlier in the file (a second one is reported, then kept as seen). */
+function checkNewSiret(
+  p: Problems,
+  sheet: Sheet,
+  row: SheetRow,
+  raw: string,
+  seen: Map<string, number>,
+): string | null {
+  const siret = checkSiret(p, sheet, row, raw);
+  if (siret && seen.has(siret)) {
+    p.add(
+      sheet,
+      row.line,
+      'siret',
+      siret,
+      `SIRET en double dans le fichier (ligne ${seen.get(siret)})`,
+    );
+  }
+  if (siret) seen.set(siret, row.line);
+  return siret;
+}
+
 const sameCompany = (a: repo.CompanyWrite, b: repo.ExistingCompany) =>
   a.name === b.name &&
   a.naf_code === b.naf_code &&
@@ -222,17 +244,7 @@ function planCompanies(p: Problems, plan: ImportPlan, sheet: Sheet, ref: Referen
     if (refuseFormulas(p, sheet, row)) continue;
     const get = cells(row);
     const before = p.count;
-    const siret = checkSiret(p, sheet, row, get('siret'));
-    if (siret && seen.has(siret)) {
-      p.add(
-        sheet,
-        row.line,
-        'siret',
-        siret,
-        `SIRET en double dans le fichier (ligne ${seen.get(siret)})`,
-      );
-    }
-    if (siret) seen.set(siret, row.line);
+    const siret = checkNewSiret(p, sheet, row, get('siret'), seen);
     const name = get('raison_sociale');
     if (name === '') p.add(sheet, row.line, 'raison_sociale', name, 'raison sociale manquante');
     else if (name.length > 300)
@@ -691,16 +703,7 @@ async function planSirene(
       continue;
     }
     const before = p.count;
-    const siret = checkSiret(p, sheet, row, get(row, 'siret'));
-    if (siret && seen.has(siret))
-      p.add(
-        sheet,
-        row.line,
-        'siret',
-        siret,
-        `SIRET en double dans le fichier (ligne ${seen.get(siret)})`,
-      );
-    if (siret) seen.set(siret, row.line);
+    const siret = checkNewSiret(p, sheet, row, get(row, 'siret'), seen);
     const nafRaw = get(row, 'activitePrincipaleEtablissement');
     const naf = nafOf(nafRaw);
     if (nafRaw === '')
