@@ -4,18 +4,13 @@
 import { buildContext, type Context } from './context.ts';
 import { computeInsights } from './insights.ts';
 import { groupsOfFlow, mutualisations, proposalGroupId } from './mutualisation.ts';
-import {
-  allSubstitutions,
-  demandFlowOf,
-  rankOrder,
-  substitutionsAround,
-  supplyFlowOf,
-} from './substitution.ts';
+import { demandFlowOf, rankOrder, substitutionsAround, supplyFlowOf } from './substitution.ts';
 import {
   PreparedSnapshot,
   preparedMutualisations,
   preparedSubstitutionsAround,
 } from './prepared.ts';
+import { allSubstitutions } from './top.ts';
 import type { MatchResult, Proposal, Snapshot, SnapshotFlow } from './types.ts';
 
 export { proposalKey } from './keys.ts';

@@ -42,22 +42,36 @@ export function buildPointIndex<T>(
 export const KM_PER_DEG = (6371 * Math.PI) / 180;
 
 /**
- * Items within `maxKm` of a point (a superset, in no particular order:
- * callers filter with `distanceKm`). A bounding-box query on the kd-tree,
- * widened so that it holds every point of the great-circle disc (the disc's
- * widest longitude span is at its pole-ward edge); near a pole or the
- * antimeridian it falls back to geokdbush's exact (slower, sorted) search.
+ * The longitude–latitude box [minLon, minLat, maxLon, maxLat] that holds
+ * every point of the great-circle disc of `maxKm` around a point (the disc's
+ * widest longitude span is at its pole-ward edge), or null near a pole or the
+ * antimeridian, where no such box is simple.
  */
-export function itemsAround<T>(idx: PointIndex<T>, lon: number, lat: number, maxKm: number): T[] {
-  if (idx.items.length === 0) return [];
+export function searchBox(
+  lon: number,
+  lat: number,
+  maxKm: number,
+): [number, number, number, number] | null {
   const km = maxKm * (1 + 1e-6) + 1e-6;
   const dLat = km / KM_PER_DEG;
   const edgeLat = Math.abs(lat) + dLat;
   const dLon = edgeLat < 85 ? (km / (KM_PER_DEG * Math.cos((edgeLat * Math.PI) / 180))) * 1.001 : 0;
-  const ids =
-    dLon > 0 && lon - dLon > -180 && lon + dLon < 180
-      ? idx.index.range(lon - dLon, lat - dLat * 1.001, lon + dLon, lat + dLat * 1.001)
-      : around(idx.index, lon, lat, Infinity, km);
+  if (!(dLon > 0 && lon - dLon > -180 && lon + dLon < 180)) return null;
+  return [lon - dLon, lat - dLat * 1.001, lon + dLon, lat + dLat * 1.001];
+}
+
+/**
+ * Items within `maxKm` of a point (a superset, in no particular order:
+ * callers filter with `distanceKm`). A bounding-box query on the kd-tree
+ * (`searchBox`); near a pole or the antimeridian it falls back to
+ * geokdbush's exact (slower, sorted) search.
+ */
+export function itemsAround<T>(idx: PointIndex<T>, lon: number, lat: number, maxKm: number): T[] {
+  if (idx.items.length === 0) return [];
+  const box = searchBox(lon, lat, maxKm);
+  const ids = box
+    ? idx.index.range(box[0], box[1], box[2], box[3])
+    : around(idx.index, lon, lat, Infinity, maxKm * (1 + 1e-6) + 1e-6);
   const out: T[] = [];
   for (const id of ids) {
     const item = idx.items[id];

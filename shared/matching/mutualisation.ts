@@ -128,7 +128,7 @@ function actionFr(ctx: Context, g: GroupRef): string {
   }
 }
 
-function clusterProposal(
+export function clusterProposal(
   ctx: Context,
   g: GroupRef,
   members: string[],
@@ -201,14 +201,19 @@ function clusterProposal(
   };
 }
 
-/** The proposals of one resource group from its flows (sorted by id), appended to `out`. */
+/**
+ * The proposals of one resource group from its flows (sorted by id), appended
+ * to `out`. `onParts`, when given, receives every part of the group (see
+ * `groupParts`), the small ones too.
+ */
 export function groupProposals(
   ctx: Context,
   g: GroupRef,
   flows: SnapshotFlow[],
   out: Proposal[],
+  onParts?: (parts: readonly string[][]) => void,
 ): void {
-  const { mutualisationMinMembers: minMembers, mutualisationRadiusKm: radius } = ctx.params;
+  const minMembers = ctx.params.mutualisationMinMembers;
   const flowsOf = new Map<string, SnapshotFlow[]>();
   for (const f of flows) {
     const list = flowsOf.get(f.companyId);
@@ -216,8 +221,26 @@ export function groupProposals(
     else flowsOf.set(f.companyId, [f]);
   }
   const ids = [...flowsOf.keys()].sort();
-  if (ids.length < Math.max(1, minMembers)) return;
+  if (ids.length < Math.max(1, minMembers) && !onParts) return;
+  const parts = groupParts(ctx, g, ids);
+  onParts?.(parts);
+  for (const part of parts) {
+    if (part.length < minMembers) continue;
+    const p = clusterProposal(ctx, g, part, flowsOf);
+    if (p) out.push(p);
+  }
+}
+
+/**
+ * The parts of a group's members (company ids, sorted): its connected
+ * components of "same zone, or within the radius", the components of more
+ * than MAX_CLUSTER_SIZE members split into communities. Each part sorted by
+ * id; a part depends only on the members and their places, never on their flows.
+ */
+export function groupParts(ctx: Context, g: GroupRef, ids: readonly string[]): string[][] {
+  const radius = ctx.params.mutualisationRadiusKm;
   const companies = ids.map((id) => ctx.companies.get(id)!);
+  const parts: string[][] = [];
 
   // Connected components of "same zone, or within the radius", by union–find
   // over a grid (no edge list: a dense zone has millions of pairs).
@@ -241,11 +264,9 @@ export function groupProposals(
   });
   // Components in the order of their first (lowest) company id.
   for (const component of byRoot.values()) {
-    if (component.length < minMembers) continue;
     const members = component.map((i) => ids[i]!);
     if (members.length <= MAX_CLUSTER_SIZE) {
-      const p = clusterProposal(ctx, g, members, flowsOf);
-      if (p) out.push(p);
+      parts.push(members);
       continue;
     }
     // Split a large component into communities (Louvain, seeded: same input,
@@ -253,21 +274,16 @@ export function groupProposals(
     // then are dropped. See `louvainGraph` for the graph of a dense component.
     const { graph: sub, nodeOf } = grid.louvainGraph(component, ids);
     const byNode = louvain(sub, { rng: seededRng(seedOf(`${g.id}|${members[0]}`)) });
-    const communities: Record<string, number> = {};
-    for (const i of component) communities[ids[i]!] = byNode[nodeOf(i)] ?? -1;
-    const parts = new Map<number, string[]>();
-    for (const id of members) {
-      const c = communities[id] ?? -1;
-      const list = parts.get(c);
-      if (list) list.push(id);
-      else parts.set(c, [id]);
-    }
-    for (const part of parts.values()) {
-      if (part.length < minMembers) continue;
-      const p = clusterProposal(ctx, g, part, flowsOf);
-      if (p) out.push(p);
-    }
+    const split = new Map<number, string[]>();
+    component.forEach((i, k) => {
+      const c = byNode[nodeOf(i)] ?? -1;
+      const list = split.get(c);
+      if (list) list.push(members[k]!);
+      else split.set(c, [members[k]!]);
+    });
+    parts.push(...split.values());
   }
+  return parts;
 }
 
 /** Disjoint sets over 0..n-1 (path halving, union by index: the lower index is the root). */

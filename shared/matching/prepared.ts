@@ -6,9 +6,11 @@
 import { buildContext, byId, isDemand, isSupply, type Context } from './context.ts';
 import { distanceKm, hasLocation } from './geo.ts';
 import {
+  clusterProposal,
   gridCell,
   gridKey,
   gridOffsets,
+  groupParts,
   groupProposals,
   groupsOfFlow,
   MAX_GRID_LAT,
@@ -18,7 +20,6 @@ import {
   buildDemandIndex,
   buildSupplyIndex,
   CandidateTable,
-  CapCollector,
   capOf,
   offer,
   searchDemands,
@@ -26,6 +27,7 @@ import {
   type FlowIndex,
   type ScoredPair,
 } from './substitution.ts';
+import { TopSearch } from './top.ts';
 import type { Proposal, Snapshot, SnapshotCompany, SnapshotFlow } from './types.ts';
 
 /** A resource group of the base snapshot, for local re-clustering. */
@@ -61,6 +63,12 @@ export class PreparedSnapshot {
    * key asc), kept up to date by `setCompanyFlows`; filled when first needed.
    */
   private readonly tops = new Map<string, ScoredPair[]>();
+  /**
+   * Group id → member → its part (see `groupParts`), for the components
+   * re-clustered so far. A part depends only on the group's members: a
+   * group's entry goes when a company joins or leaves it.
+   */
+  private readonly parts = new Map<string, Map<string, readonly string[]>>();
   /** Largest |latitude| of the located companies (the grid's east–west reach). */
   readonly maxAbsLat: number;
 
@@ -144,6 +152,13 @@ export class PreparedSnapshot {
       const same = (a: readonly SnapshotFlow[], b: readonly SnapshotFlow[]) =>
         JSON.stringify([...a].sort(byId)) === JSON.stringify([...b].sort(byId));
       if (same(old, flows)) continue;
+      // A company that joins or leaves a group changes that group's parts.
+      const groupIds = (list: readonly SnapshotFlow[]) =>
+        new Set(list.flatMap((f) => groupsOfFlow(f).map((g) => g.id)));
+      const before = groupIds(old);
+      const after = groupIds(flows.filter((f) => f.companyId === companyId));
+      for (const id of before) if (!after.has(id)) this.parts.delete(id);
+      for (const id of after) if (!before.has(id)) this.parts.delete(id);
       const oldPartners = new Set<string>();
       this.candidatesOf(old, (p) => {
         oldPartners.add(p.supplyId);
@@ -205,10 +220,41 @@ export class PreparedSnapshot {
   topOf(f: SnapshotFlow): readonly ScoredPair[] {
     const hit = this.tops.get(f.id);
     if (hit) return hit;
-    const list: ScoredPair[] = [];
-    this.candidatesOf([f], (p) => this.offerTo(list, p));
+    const list = this.searchFor(f).top(f);
     this.tops.set(f.id, list);
     return list;
+  }
+
+  /** The searcher of a flow's top list: one per side, while the indexes and the table stay. */
+  private searchFor(f: SnapshotFlow): TopSearch {
+    const table = this.candidateTable([f]);
+    const supply = isSupply(f);
+    const other = supply ? this.demandsIx : this.suppliesIx;
+    const s = this.searchers;
+    if (s.table !== table || s.demands !== this.demandsIx || s.supplies !== this.suppliesIx) {
+      this.searchers = { table, demands: this.demandsIx, supplies: this.suppliesIx };
+    }
+    const slot = supply ? 'ofSupply' : 'ofDemand';
+    return (this.searchers[slot] ??= new TopSearch(this.ctx, other, table, this.n));
+  }
+  private searchers: {
+    table?: CandidateTable;
+    demands?: FlowIndex;
+    supplies?: FlowIndex;
+    ofSupply?: TopSearch;
+    ofDemand?: TopSearch;
+  } = {};
+
+  /** The known parts of a group (member → part), or undefined. */
+  partsOf(groupId: string): ReadonlyMap<string, readonly string[]> | undefined {
+    return this.parts.get(groupId);
+  }
+
+  /** Records parts of a group computed in the current state. */
+  rememberParts(groupId: string, parts: readonly string[][]): void {
+    let m = this.parts.get(groupId);
+    if (!m) this.parts.set(groupId, (m = new Map<string, readonly string[]>()));
+    for (const part of parts) for (const id of part) m.set(id, part);
   }
 
   /** Forgets every cached top list (the rejected keys changed). */
@@ -216,22 +262,26 @@ export class PreparedSnapshot {
     this.tops.clear();
   }
 
-  /** Fills the top lists of every current flow at once (one pass, as a full run). */
+  /** Fills the top lists of every current flow at once (what the first rematches would fill lazily). */
   warmTops(): void {
-    const n = this.n;
-    if (!Number.isFinite(n)) return;
-    const collector = new CapCollector(this.ctx);
-    const flows = this.currentFlows();
-    searchSupplies(
-      this.ctx,
-      flows.filter(isSupply),
-      this.demandsIx,
-      collector.add,
-      this.candidateTable(),
-    );
-    for (const f of flows) {
-      if (isSupply(f)) this.tops.set(f.id, [...collector.topOfSupply(f.id)]);
-      else if (isDemand(f)) this.tops.set(f.id, [...collector.topOfDemand(f.id)]);
+    if (!Number.isFinite(this.n)) return;
+    for (const f of this.currentFlows()) if (isSupply(f) || isDemand(f)) this.topOf(f);
+  }
+
+  /** Computes the parts of every group at once (what the first rematches would compute lazily). */
+  warmParts(): void {
+    const members = new Map<string, { ref: GroupRef; ids: Set<string> }>();
+    for (const f of this.currentFlows()) {
+      if (!this.ctx.companies.has(f.companyId)) continue;
+      for (const g of groupsOfFlow(f)) {
+        let entry = members.get(g.id);
+        if (!entry) members.set(g.id, (entry = { ref: g, ids: new Set() }));
+        entry.ids.add(f.companyId);
+      }
+    }
+    for (const [id, { ref, ids }] of members) {
+      this.parts.delete(id);
+      this.rememberParts(id, groupParts(this.ctx, ref, [...ids].sort()));
     }
   }
 
@@ -389,6 +439,24 @@ export function preparedMutualisations(
     };
     if (!st.ref) continue;
     const isMember = (id: string) => prep.groupFlowsOf(st, id).length > 0;
+    // The members are the same as when the parts of the companies were last
+    // computed: the parts are too, only their proposals change.
+    const known = prep.partsOf(gid);
+    const present = [...companyIds].filter(isMember);
+    if (known && present.every((id) => known.has(id))) {
+      const parts = [...new Set(present.map((id) => known.get(id)!))].sort((a, b) =>
+        a[0]! < b[0]! ? -1 : 1,
+      );
+      const flowsOf = new Map<string, SnapshotFlow[]>();
+      for (const part of parts) {
+        for (const id of part) flowsOf.set(id, prep.groupFlowsOf(st, id));
+        if (part.length < ctx.params.mutualisationMinMembers) continue;
+        const p = clusterProposal(ctx, st.ref, [...part], flowsOf);
+        if (p) proposals.push(p);
+      }
+      reclustered.set(gid, new Set([...parts.flat(), ...companyIds]));
+      continue;
+    }
     // The changed companies' current places in the group's cells and zones.
     const extraCells = new Map<number, string[]>();
     const extraZones = new Map<string, string[]>();
@@ -495,7 +563,7 @@ export function preparedMutualisations(
     }
     const members = [...seen].sort();
     const flows = members.flatMap((id) => prep.groupFlowsOf(st, id)).sort(byId);
-    groupProposals(ctx, st.ref, flows, proposals);
+    groupProposals(ctx, st.ref, flows, proposals, (parts) => prep.rememberParts(gid, parts));
     reclustered.set(gid, new Set([...members, ...companyIds]));
   }
   return { proposals, reclustered };

@@ -9,7 +9,8 @@ import { matchesResource, type Rule } from '../knowledge/rules.ts';
 import { byId, isDemand, isSupply, resourceLabel, unitOf, type Context } from './context.ts';
 import { de, frNumber, frQuantity, lcFirst, round } from './format.ts';
 import { substitutionGains } from './gains.ts';
-import { buildPointIndex, distanceKm, hasLocation, itemsAround, type PointIndex } from './geo.ts';
+import { FlowTree } from './flow-tree.ts';
+import { distanceKm, hasLocation } from './geo.ts';
 import { proposalKey } from './keys.ts';
 import type { Proposal, SnapshotCompany, SnapshotFlow } from './types.ts';
 
@@ -388,7 +389,7 @@ export interface FlowIndex {
   codes: string[];
   /** Categories of the flows of each code (the exact match may depend on it). */
   categories: Map<string, Set<string>>;
-  located: Map<string, PointIndex<FlowEntry>>;
+  located: Map<string, FlowTree<FlowEntry>>;
   /** `${zoneId}|${code}` → flows whose company has no location. */
   unlocatedByZone: Map<string, FlowEntry[]>;
   /** `${zoneId}|${code}` → all flows of the zone. */
@@ -429,11 +430,16 @@ export function buildFlowIndex(
       if (!hasLocation(company)) push(unlocatedByZone, zk, e);
     }
   }
-  const located = new Map<string, PointIndex<FlowEntry>>();
+  const located = new Map<string, FlowTree<FlowEntry>>();
   for (const [code, list] of locatedLists) {
     located.set(
       code,
-      buildPointIndex(list, (e) => e.company as { lon: number; lat: number }),
+      new FlowTree(
+        list,
+        (e) => e.company as { lon: number; lat: number },
+        (e) => e.flow.quantityPerYear,
+        (e) => unitOf(ctx, e.flow),
+      ),
     );
   }
   return { codes: [...categories.keys()].sort(), categories, located, unlocatedByZone, allByZone };
@@ -445,7 +451,7 @@ export const buildSupplyIndex = (ctx: Context, flows: readonly SnapshotFlow[]) =
   buildFlowIndex(ctx, flows, isSupply);
 
 /** The index and its extra layer, each with the companies it hides. */
-function layers(index: FlowIndex): [FlowIndex, ReadonlySet<string> | undefined][] {
+export function layers(index: FlowIndex): [FlowIndex, ReadonlySet<string> | undefined][] {
   return index.extra
     ? [
         [index, index.hidden],
@@ -455,7 +461,7 @@ function layers(index: FlowIndex): [FlowIndex, ReadonlySet<string> | undefined][
 }
 
 /** Every code of the index, extra layer included. */
-function codesOf(index: FlowIndex): string[] {
+export function codesOf(index: FlowIndex): string[] {
   if (!index.extra) return index.codes;
   return [...new Set([...index.codes, ...index.extra.codes])].sort();
 }
@@ -567,14 +573,12 @@ export function searchSupplies(
       for (const [ix, hidden] of ls) {
         if (located) {
           const idx = ix.located.get(demandCode);
-          if (idx) {
-            for (const e of itemsAround(idx, cs.lon, cs.lat, maxDistanceKm)) {
-              if (e.company.id === cs.id || hidden?.has(e.company.id)) continue;
-              const dist = distanceKm(cs, e.company as { lon: number; lat: number });
-              const p = scorePair(ctx, s, e.flow, cs, e.company, candidates, dist);
-              if (p) emit(p);
-            }
-          }
+          idx?.around(cs.lon, cs.lat, maxDistanceKm, (e) => {
+            if (e.company.id === cs.id || hidden?.has(e.company.id)) return;
+            const dist = distanceKm(cs, e.company as { lon: number; lat: number });
+            const p = scorePair(ctx, s, e.flow, cs, e.company, candidates, dist);
+            if (p) emit(p);
+          });
         }
         if (cs.zoneId === null) continue;
         const zoneList = (located ? ix.unlocatedByZone : ix.allByZone).get(
@@ -622,12 +626,11 @@ export function searchDemands(
       for (const [ix, hidden] of ls) {
         if (located) {
           const idx = ix.located.get(supplyCode);
-          if (idx) {
-            for (const e of itemsAround(idx, cd.lon, cd.lat, maxDistanceKm)) {
-              if (hidden?.has(e.company.id)) continue;
+          idx?.around(cd.lon, cd.lat, maxDistanceKm, (e) => {
+            if (!hidden?.has(e.company.id)) {
               found(e, distanceKm(e.company as { lon: number; lat: number }, cd));
             }
-          }
+          });
         }
         if (cd.zoneId === null) continue;
         // A located demand meets the zone's unlocated supplies; an unlocated one, all of them.
@@ -739,14 +742,6 @@ export function applyCaps(ctx: Context, candidates: readonly Proposal[]): Propos
   const bySupply = top((p) => p.participants[0]!.flowId);
   const byDemand = top((p) => p.participants[1]!.flowId);
   return ok.filter((p) => bySupply.has(p) && byDemand.has(p));
-}
-
-/** All substitutions of the snapshot (after the caps). */
-export function allSubstitutions(ctx: Context): Proposal[] {
-  const flows = [...ctx.snapshot.flows].sort(byId);
-  const collector = new CapCollector(ctx);
-  searchSupplies(ctx, flows.filter(isSupply), buildDemandIndex(ctx, flows), collector.add);
-  return collector.kept().map((p) => p.build());
 }
 
 /**
