@@ -20,7 +20,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 // `date` columns stay ISO strings instead of local-midnight Date objects.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
-type CopyValue = string | number | boolean | null;
+export type CopyValue = string | number | boolean | null;
 const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_ESCAPES: Record<string, string> = {
   '\\': '\\\\',

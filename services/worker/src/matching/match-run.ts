@@ -13,7 +13,7 @@ import {
   type Proposal,
   type Snapshot,
 } from '../../../../shared/matching/types.ts';
-import { copyingTransaction, type Database } from '../../../core/src/db/database.ts';
+import { copyingTransaction, type Database, type Tx } from '../../../core/src/db/database.ts';
 import * as repo from './matching.repo.ts';
 import { dropRejectedSubstitutions, preparedLookup, snapshotLookup } from './rejections.ts';
 
@@ -119,6 +119,19 @@ export async function loadSnapshot(
   };
 }
 
+/** Rematch: marks stale its companies' synergies it answers for and did not propose again. */
+async function markAffectedStale(
+  trx: Tx,
+  territoryId: string,
+  companies: readonly string[],
+  affects: (p: StoredProposal) => boolean,
+): Promise<number> {
+  const unproposed = await repo.unproposedEngineSynergies(trx, territoryId, companies);
+  const stale = unproposed.filter((s) => affects(s.proposal)).map((s) => s.id);
+  await repo.markStale(trx, stale);
+  return stale.length;
+}
+
 /**
  * Runs one match_run: loads the territory's snapshot, calls the pure engine,
  * writes the proposals in one transaction (upsert by key, stale marking) and
@@ -147,6 +160,7 @@ export async function executeMatchRun(
   await progress(30);
 
   let proposals: Proposal[];
+  /** Rematch: which stored synergies of the concerned companies it answers for. */
   let affects: (p: StoredProposal) => boolean;
   /** Only the stored synergies of these companies can be affected (all when undefined). */
   let concerned: string[] | undefined;
@@ -161,7 +175,6 @@ export async function executeMatchRun(
     const r = runMatching(snapshot!);
     proposals = r.proposals;
     insights = r.insights;
-    affects = () => true;
   }
   proposals = await dropRejectedSubstitutions(
     db,
@@ -175,12 +188,11 @@ export async function executeMatchRun(
   const counts = await copyingTransaction(db, async (trx, copy) => {
     await repo.lockTerritoryResults(trx, run.territory_id);
     const written = await repo.upsertProposals(trx, run.territory_id, runId, proposals, copy);
-    const kept = new Set(proposals.map((p) => p.key));
-    const current = await repo.currentEngineSynergies(trx, run.territory_id, concerned);
-    const stale = current
-      .filter((s) => !kept.has(s.proposal.key) && affects(s.proposal))
-      .map((s) => s.id);
-    await repo.markStale(trx, stale);
+    // A full run answers for every synergy of the territory: SQL marks those not proposed
+    // again. A rematch answers only for some of its companies' synergies (`affects`).
+    const stale = concerned
+      ? await markAffectedStale(trx, run.territory_id, concerned, affects)
+      : await repo.markUnproposedStale(trx, run.territory_id);
     const counts = {
       companies: (prep?.base ?? snapshot!).companies.length,
       flows: prep ? prep.flowCount() : snapshot!.flows.length,
@@ -190,7 +202,7 @@ export async function executeMatchRun(
       mutualisations: proposals.filter((p) => p.type === 'mutualisation').length,
       created: written.created,
       updated: written.updated,
-      stale: stale.length,
+      stale,
     };
     await repo.finishRun(trx, runId, {
       engineVersion: ENGINE_VERSION,

@@ -2,7 +2,12 @@ import { sql } from 'kysely';
 import { effectiveRule, RuleOverride } from '../../../../shared/knowledge/effective.ts';
 import { Rule } from '../../../../shared/knowledge/rules.ts';
 import type { Proposal, SnapshotCompany, SnapshotFlow } from '../../../../shared/matching/types.ts';
-import { copyTextRow, type CopyIn, type Executor } from '../../../core/src/db/database.ts';
+import {
+  copyTextRow,
+  type CopyIn,
+  type CopyValue,
+  type Executor,
+} from '../../../core/src/db/database.ts';
 
 export async function findRun(db: Executor, id: string) {
   return db.selectFrom('match_run').selectAll().where('id', '=', id).executeTakeFirst();
@@ -277,43 +282,85 @@ export async function rejectedKeys(db: Executor, territoryId: string): Promise<s
 
 // ---------------------------------------------------------------- results
 
-const PARTICIPANT_BATCH = 50_000;
-/** Proposals per INSERT statement. */
-const PROPOSAL_BATCH = 5_000;
+/** Rows per chunk of COPY text. */
+const COPY_CHUNK = 20_000;
+
+/** Chunks of COPY text (see copyTextRow), a few thousand rows each. */
+function* copyText(rows: Iterable<readonly CopyValue[]>) {
+  let chunk = '';
+  let n = 0;
+  for (const row of rows) {
+    chunk += copyTextRow(row);
+    if (++n === COPY_CHUNK) {
+      yield chunk;
+      chunk = '';
+      n = 0;
+    }
+  }
+  if (n > 0) yield chunk;
+}
 
 /**
- * Upserts proposals by key. Engine figures are refreshed; the status, which a
- * person may have set, is never written by a run.
+ * Upserts a run's proposals by key, in the run's copyingTransaction. They
+ * stream with COPY into a temporary table of the transaction (pg_temp.run_proposal,
+ * dropped at commit; `markUnproposedStale` and `unproposedEngineSynergies` read
+ * it afterwards), then one statement upserts them all: engine figures are
+ * refreshed and a stale synergy proposed again is current again; the status,
+ * which a person may have set, is never written by a run. A synergy proposed
+ * again with the same figures is not rewritten (a rerun changes few of a
+ * national territory's rows): its updated_at and last_run_id (which nothing
+ * reads) stay those of the last run that changed it. Only new synergies get
+ * their participants (COPY) and a 'proposed' event.
  */
 export async function upsertProposals(
   db: Executor,
   territoryId: string,
   runId: string,
-  proposals: Proposal[],
-  /** When given (a copyingTransaction), participants stream in with COPY. */
-  copy?: CopyIn,
+  proposals: readonly Proposal[],
+  copy: CopyIn,
 ) {
-  // One statement per column array (unnest), not one bind parameter per value:
-  // a national run writes hundreds of thousands of rows.
-  let created = 0;
-  for (let i = 0; i < proposals.length; i += PROPOSAL_BATCH) {
-    const chunk = proposals.slice(i, i + PROPOSAL_BATCH);
-    const col = <T>(f: (p: Proposal) => T) => chunk.map(f);
-    const { rows } = await sql<{ id: string; key: string; inserted: boolean }>`
-      INSERT INTO synergy (territory_id, key, type, resource_code, rule_id, score, score_breakdown,
-        explanation_fr, distance_km, quantity_per_year, unit, theme, estimated_gains,
-        first_run_id, last_run_id)
-      SELECT ${territoryId}::uuid, u.key, u.type, u.resource_code, u.rule_id, u.score,
-        u.breakdown::jsonb, u.explanation, u.distance, u.quantity, u.unit, u.theme, u.gains::jsonb,
-        ${runId}::uuid, ${runId}::uuid
-      FROM unnest(${col((p) => p.key)}::text[], ${col((p) => p.type)}::text[],
-        ${col((p) => p.resourceCode)}::text[], ${col((p) => p.ruleId)}::text[],
-        ${col((p) => p.score)}::float8[], ${col((p) => JSON.stringify(p.breakdown))}::text[],
-        ${col((p) => p.explanationFr)}::text[], ${col((p) => p.distanceKm)}::float8[],
-        ${col((p) => p.quantityPerYear)}::float8[], ${col((p) => p.unit)}::text[],
-        ${col((p) => p.theme)}::text[], ${col((p) => JSON.stringify(p.gains))}::text[])
-        AS u(key, type, resource_code, rule_id, score, breakdown, explanation, distance, quantity,
-          unit, theme, gains)
+  await sql`DROP TABLE IF EXISTS pg_temp.run_proposal`.execute(db);
+  await sql`
+    CREATE TEMP TABLE run_proposal (
+      key text PRIMARY KEY, type text NOT NULL, resource_code text NOT NULL, rule_id text,
+      score double precision, score_breakdown jsonb, explanation_fr text,
+      distance_km double precision, quantity_per_year double precision, unit text, theme text,
+      estimated_gains jsonb
+    ) ON COMMIT DROP`.execute(db);
+  await copy(
+    `COPY pg_temp.run_proposal (key, type, resource_code, rule_id, score, score_breakdown,
+       explanation_fr, distance_km, quantity_per_year, unit, theme, estimated_gains) FROM STDIN`,
+    copyText(
+      (function* () {
+        for (const p of proposals)
+          yield [
+            p.key,
+            p.type,
+            p.resourceCode,
+            p.ruleId,
+            p.score,
+            JSON.stringify(p.breakdown),
+            p.explanationFr,
+            p.distanceKm,
+            p.quantityPerYear,
+            p.unit,
+            p.theme,
+            JSON.stringify(p.gains),
+          ];
+      })(),
+    ),
+  );
+  // The planner's row counts for the joins that read it (temporary tables are never auto-analysed).
+  await sql`ANALYZE pg_temp.run_proposal (key)`.execute(db);
+  const { rows: fresh } = await sql<{ id: string; key: string }>`
+    WITH written AS (
+      INSERT INTO synergy AS s (territory_id, key, type, resource_code, rule_id, score,
+        score_breakdown, explanation_fr, distance_km, quantity_per_year, unit, theme,
+        estimated_gains, first_run_id, last_run_id)
+      SELECT ${territoryId}::uuid, r.key, r.type, r.resource_code, r.rule_id, r.score,
+        r.score_breakdown, r.explanation_fr, r.distance_km, r.quantity_per_year, r.unit, r.theme,
+        r.estimated_gains, ${runId}::uuid, ${runId}::uuid
+      FROM pg_temp.run_proposal AS r
       ON CONFLICT (territory_id, key) DO UPDATE SET
         score = excluded.score, score_breakdown = excluded.score_breakdown,
         explanation_fr = excluded.explanation_fr, distance_km = excluded.distance_km,
@@ -321,75 +368,58 @@ export async function upsertProposals(
         theme = excluded.theme, rule_id = excluded.rule_id,
         estimated_gains = excluded.estimated_gains, last_run_id = excluded.last_run_id,
         stale = false, stale_since = NULL, updated_at = now()
-      RETURNING id, key, (xmax = 0) AS inserted`.execute(db);
-    const byKey = new Map(chunk.map((p) => [p.key, p]));
-    const fresh = rows.filter((r) => r.inserted);
-    created += fresh.length;
-    const ids: string[] = [];
-    const roles: string[] = [];
-    const companies: string[] = [];
-    const flows: (string | null)[] = [];
-    const positions: number[] = [];
-    for (const r of fresh) {
-      byKey.get(r.key)!.participants.forEach((pt, position) => {
-        ids.push(r.id);
-        roles.push(pt.role);
-        companies.push(pt.companyId);
-        flows.push(pt.flowId ?? null);
-        positions.push(position);
-      });
-    }
-    if (copy && ids.length > 0) {
-      // A national run writes close to a million member rows: COPY, in batches of text.
-      const text = function* () {
-        for (let j = 0; j < ids.length; j += PARTICIPANT_BATCH) {
-          let chunk = '';
-          const end = Math.min(ids.length, j + PARTICIPANT_BATCH);
-          for (let k = j; k < end; k++) {
-            chunk += copyTextRow([
-              ids[k]!,
-              territoryId,
-              roles[k]!,
-              companies[k]!,
-              flows[k] ?? null,
-              positions[k]!,
-            ]);
-          }
-          yield chunk;
-        }
-      };
-      await copy(
-        'COPY synergy_participant (synergy_id, territory_id, role, company_id, flow_id, position) FROM STDIN',
-        text(),
-      );
-    }
-    for (let j = 0; !copy && j < ids.length; j += PARTICIPANT_BATCH) {
-      const part = <T>(a: T[]) => a.slice(j, j + PARTICIPANT_BATCH);
-      await sql`
-        INSERT INTO synergy_participant (synergy_id, territory_id, role, company_id, flow_id, position)
-        SELECT u.synergy_id, ${territoryId}::uuid, u.role, u.company_id, u.flow_id, u.position
-        FROM unnest(${part(ids)}::uuid[], ${part(roles)}::text[], ${part(companies)}::uuid[],
-          ${part(flows)}::uuid[], ${part(positions)}::int[])
-          AS u(synergy_id, role, company_id, flow_id, position)`.execute(db);
-    }
-    if (fresh.length > 0) {
-      await sql`
-        INSERT INTO synergy_event (synergy_id, territory_id, to_status, run_id)
-        SELECT u.id, ${territoryId}::uuid, 'proposed', ${runId}::uuid
-        FROM unnest(${fresh.map((r) => r.id)}::uuid[]) AS u(id)`.execute(db);
-    }
+      WHERE s.stale OR (s.score, s.score_breakdown, s.explanation_fr, s.distance_km,
+          s.quantity_per_year, s.unit, s.theme, s.rule_id, s.estimated_gains)
+        IS DISTINCT FROM (excluded.score, excluded.score_breakdown, excluded.explanation_fr,
+          excluded.distance_km, excluded.quantity_per_year, excluded.unit, excluded.theme,
+          excluded.rule_id, excluded.estimated_gains)
+      RETURNING s.id, s.key, (s.xmax = 0) AS inserted
+    ), proposed AS (
+      INSERT INTO synergy_event (synergy_id, territory_id, to_status, run_id)
+      SELECT w.id, ${territoryId}::uuid, 'proposed', ${runId}::uuid FROM written AS w WHERE w.inserted
+    )
+    SELECT w.id, w.key FROM written AS w WHERE w.inserted`.execute(db);
+  if (fresh.length > 0) {
+    const byKey = new Map(proposals.map((p) => [p.key, p]));
+    // A national run writes close to a million member rows.
+    await copy(
+      'COPY synergy_participant (synergy_id, territory_id, role, company_id, flow_id, position) FROM STDIN',
+      copyText(
+        (function* () {
+          for (const r of fresh)
+            for (const [position, pt] of byKey.get(r.key)!.participants.entries())
+              yield [r.id, territoryId, pt.role, pt.companyId, pt.flowId ?? null, position];
+        })(),
+      ),
+    );
   }
-  return { created, updated: proposals.length - created };
+  return { created: fresh.length, updated: proposals.length - fresh.length };
 }
 
-/** Engine-made synergies of the territory still current, with what a run needs to decide staleness. */
-export async function currentEngineSynergies(
+/**
+ * Full run: every current engine synergy of the territory that the run (staged
+ * by `upsertProposals` in this transaction) did not propose again becomes
+ * stale. Manual synergies and already stale ones are left alone. Returns how many.
+ */
+export async function markUnproposedStale(db: Executor, territoryId: string): Promise<number> {
+  const r = await sql`
+    UPDATE synergy AS s SET stale = true, stale_since = now(), updated_at = now()
+    WHERE s.territory_id = ${territoryId} AND s.origin = 'engine' AND NOT s.stale
+      AND NOT EXISTS (SELECT 1 FROM pg_temp.run_proposal AS r WHERE r.key = s.key)`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/**
+ * Current engine synergies with a participant among these companies that the
+ * run (staged by `upsertProposals` in this transaction) did not propose again,
+ * with what a rematch needs to decide whether it answers for them.
+ */
+export async function unproposedEngineSynergies(
   db: Executor,
   territoryId: string,
-  /** Only the synergies with a participant of these companies (all when absent). */
-  companyIds?: readonly string[],
+  companyIds: readonly string[],
 ) {
-  if (companyIds && companyIds.length === 0) return [];
+  if (companyIds.length === 0) return [];
   const rows = await db
     .selectFrom('synergy as s')
     .innerJoin('synergy_participant as p', 'p.synergy_id', 's.id')
@@ -406,14 +436,13 @@ export async function currentEngineSynergies(
     .where('s.territory_id', '=', territoryId)
     .where('s.origin', '=', 'engine')
     .where('s.stale', '=', false)
-    .$if(companyIds !== undefined, (q) =>
-      q.where('s.id', 'in', (sub) =>
-        sub
-          .selectFrom('synergy_participant as sp')
-          .select('sp.synergy_id')
-          .where('sp.company_id', '=', sql<string>`any(${[...companyIds!]}::uuid[])`),
-      ),
+    .where('s.id', 'in', (sub) =>
+      sub
+        .selectFrom('synergy_participant as sp')
+        .select('sp.synergy_id')
+        .where('sp.company_id', '=', sql<string>`any(${[...companyIds]}::uuid[])`),
     )
+    .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM pg_temp.run_proposal AS r WHERE r.key = s.key)`)
     .orderBy('s.id')
     .orderBy('p.position')
     .execute();
