@@ -394,9 +394,11 @@ async function childIncremental(db: Database, territoryId: string, samples: numb
   // as an overlay and rematched. The change: the company's flows re-declared
   // under new ids (a new diagnostic version), quantities up 10 %.
   const [prep, prepareMs] = time(() => new PreparedSnapshot(s));
-  // Every flow's top list, once (what a worker's first rematches fill lazily).
+  // Every flow's top list and every group's parts, once (what a worker's
+  // first rematches fill lazily).
   const warmMs = time(() => prep.warmTops())[1];
-  emit('prepared', { ms: prepareMs, warmMs });
+  const partsMs = time(() => prep.warmParts())[1];
+  emit('prepared', { ms: prepareMs, warmMs, partsMs });
   let version = 0;
   const rematch = (id: string) => {
     const before = flowsOf.get(id) ?? [];
@@ -445,7 +447,8 @@ async function benchIncrementalInMemory(url: string, territoryId: string, baseli
   if (prepared) {
     console.log(
       `  prepared snapshot (both sides indexed, once per territory and worker): ${secs(prepared.ms as number)}; ` +
-        `top lists of every flow filled in ${secs(prepared.warmMs as number)}`,
+        `top lists of every flow filled in ${secs(prepared.warmMs as number)}, parts of every ` +
+        `mutualisation group in ${secs(prepared.partsMs as number)}`,
     );
   }
   line(
