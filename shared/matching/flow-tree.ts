@@ -13,6 +13,40 @@ const EARTH_RADIUS_KM = 6371;
 
 const HALF_RAD = RAD / 2;
 
+/** a before b: by coordinate, then by index (a strict order, whatever the ties). */
+const before = (coord: Float64Array, a: number, b: number) =>
+  coord[a]! < coord[b]! || (coord[a] === coord[b] && a < b);
+
+/**
+ * Reorders order[lo..hi] so that order[k] is the element of rank k, every
+ * element before it ranking lower and every one after it higher (Hoare's
+ * selection, median-of-three pivots): a median split in linear time.
+ */
+function select(order: Int32Array, lo: number, hi: number, k: number, coord: Float64Array) {
+  const swap = (i: number, j: number) => {
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  };
+  while (hi > lo) {
+    const m = (lo + hi) >> 1;
+    if (before(coord, order[m]!, order[lo]!)) swap(m, lo);
+    if (before(coord, order[hi]!, order[lo]!)) swap(hi, lo);
+    if (before(coord, order[hi]!, order[m]!)) swap(hi, m);
+    const pivot = order[m]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (before(coord, order[i]!, pivot)) i++;
+      while (before(coord, pivot, order[j]!)) j--;
+      if (i <= j) swap(i++, j--);
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
 export class FlowTree<T> {
   /** Payloads, coordinates and quantities in tree order. */
   readonly items: T[];
@@ -99,9 +133,8 @@ export class FlowTree<T> {
       }
       const byLon = (x1 - x0) * Math.cos(((y0 + y1) / 2) * RAD) >= y1 - y0;
       const coord = byLon ? lon0 : lat0;
-      const part = order.subarray(lo, hi).sort((a, b) => coord[a]! - coord[b]! || a - b);
-      order.set(part, lo);
       const mid = (lo + hi) >> 1;
+      select(order, lo, hi - 1, mid, coord);
       this.left[node] = split(lo, mid);
       this.right[node] = split(mid, hi);
       return node;
