@@ -140,6 +140,9 @@ describe('rematch with a prepared snapshot kept between runs', () => {
       }
       const r = await executeMatchRun(t.database.db, await latestRunId(), undefined, cache);
       expect(r.skipped).toBe(false);
+      // Every diagnostic here is within the sync's look-back: only the
+      // companies with a new validated diagnostic are read again.
+      if (n > 0) expect(cache.lastSynced).toBe(n === 1 ? 2 : 1);
     }
     expect(cache.hits).toBe(steps.length - 1);
     // Company 8's own rematch (requested before some of the others) catches up.

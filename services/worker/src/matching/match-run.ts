@@ -34,10 +34,14 @@ export class SnapshotCache {
     syncedAt: string;
     /** Rule set, parameters and companies the snapshot was prepared with. */
     versionKey: string;
+    /** Company → the validated diagnostic whose flows the snapshot holds. */
+    diagnostics: Map<string, string>;
   } | null = null;
 
   /** How many rematches found their territory prepared (for tests and metrics). */
   hits = 0;
+  /** How many companies the last sync re-read (for tests and metrics). */
+  lastSynced = 0;
 }
 
 /**
@@ -64,7 +68,16 @@ async function prepared(
     e.versionKey === versionKey &&
     e.prep.changedCompanies <= MAX_OVERLAY_COMPANIES
   ) {
-    const changed = await repo.companiesWithNewDiagnostics(db, territoryId, e.syncedAt);
+    // Within the look-back, only the companies whose validated diagnostic is
+    // not the one the snapshot holds (a bulk import puts a whole territory there).
+    const changed: string[] = [];
+    for (const c of await repo.companiesWithNewDiagnostics(db, territoryId, e.syncedAt)) {
+      if ((e.diagnostics.get(c.companyId) ?? null) === c.validatedId) continue;
+      changed.push(c.companyId);
+      if (c.validatedId === null) e.diagnostics.delete(c.companyId);
+      else e.diagnostics.set(c.companyId, c.validatedId);
+    }
+    cache.lastSynced = changed.length;
     if (changed.length > 0) {
       const flows = await repo.snapshotFlows(db, territoryId, undefined, changed);
       const known = e.prep.ctx.resources;
@@ -87,8 +100,11 @@ async function prepared(
     return e.prep;
   }
   cache.entry = null; // let the old one be collected before loading the new one
+  // Read before the flows: a validation in between shows as a change at the
+  // next sync (its flows re-applied, harmless), never as one missed.
+  const diagnostics = await repo.validatedDiagnostics(db, territoryId);
   const prep = new PreparedSnapshot(await loadSnapshot(db, territoryId, params));
-  cache.entry = { territoryId, prep, syncedAt: since, versionKey };
+  cache.entry = { territoryId, prep, syncedAt: since, versionKey, diagnostics };
   return prep;
 }
 

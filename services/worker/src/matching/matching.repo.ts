@@ -119,26 +119,37 @@ export async function databaseNow(db: Executor, margin: string): Promise<string>
   return r.rows[0]!.t;
 }
 
-/** Companies whose validated diagnostic changed (validated or superseded) since a time. */
+/**
+ * Companies whose validated diagnostic changed (validated or superseded)
+ * since a time, each with its current validated diagnostic (null when none).
+ */
 export async function companiesWithNewDiagnostics(
   db: Executor,
   territoryId: string,
   since: string,
-): Promise<string[]> {
+): Promise<{ companyId: string; validatedId: string | null }[]> {
+  const r = await sql<{ company_id: string; validated_id: string | null }>`
+    SELECT c.company_id, v.id AS validated_id
+    FROM (SELECT DISTINCT company_id FROM diagnostic
+          WHERE territory_id = ${territoryId}
+            AND (validated_at > ${since}::timestamptz OR superseded_at > ${since}::timestamptz)) c
+    LEFT JOIN diagnostic v ON v.company_id = c.company_id AND v.status = 'validated'
+    ORDER BY c.company_id`.execute(db);
+  return r.rows.map((x) => ({ companyId: x.company_id, validatedId: x.validated_id }));
+}
+
+/** The current validated diagnostic of each company of the territory that has one. */
+export async function validatedDiagnostics(
+  db: Executor,
+  territoryId: string,
+): Promise<Map<string, string>> {
   const rows = await db
     .selectFrom('diagnostic')
-    .select('company_id')
-    .distinct()
+    .select(['company_id', 'id'])
     .where('territory_id', '=', territoryId)
-    .where((eb) =>
-      eb.or([
-        eb('validated_at', '>', sql<Date>`${since}::timestamptz`),
-        eb('superseded_at', '>', sql<Date>`${since}::timestamptz`),
-      ]),
-    )
-    .orderBy('company_id')
+    .where('status', '=', 'validated')
     .execute();
-  return rows.map((r) => r.company_id);
+  return new Map(rows.map((r) => [r.company_id, r.id]));
 }
 
 /**
