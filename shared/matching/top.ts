@@ -60,7 +60,10 @@ function reachOf(c: Candidate, sUnit: string | null, dUnit: string | null): numb
   return sUnit !== null && sUnit === dUnit ? 1 : NaN;
 }
 
-/** A small max-heap of (bound, target, node). */
+/**
+ * A max-heap of (bound, target, node) in three parallel arrays (no object
+ * per entry: a national run pushes millions).
+ */
 class NodeHeap {
   private readonly b: number[] = [];
   private readonly t: number[] = [];
@@ -70,23 +73,27 @@ class NodeHeap {
     return this.b.length;
   }
 
+  private set(i: number, bound: number, target: number, node: number) {
+    this.b[i] = bound;
+    this.t[i] = target;
+    this.n[i] = node;
+  }
+
+  /** Moves entry `from` to `to`. */
+  private move(to: number, from: number) {
+    this.set(to, this.b[from]!, this.t[from]!, this.n[from]!);
+  }
+
   push(bound: number, target: number, node: number) {
-    const { b, t, n } = this;
+    const b = this.b;
     let i = b.length;
-    b.push(bound);
-    t.push(target);
-    n.push(node);
     while (i > 0) {
       const up = (i - 1) >> 1;
       if (b[up]! >= bound) break;
-      b[i] = b[up]!;
-      t[i] = t[up]!;
-      n[i] = n[up]!;
+      this.move(i, up);
       i = up;
     }
-    b[i] = bound;
-    t[i] = target;
-    n[i] = node;
+    this.set(i, bound, target, node);
   }
 
   clear(): void {
@@ -116,14 +123,10 @@ class NodeHeap {
       const r = l + 1;
       const c = r < size && b[r]! > b[l]! ? r : l;
       if (b[c]! <= lb) break;
-      b[i] = b[c]!;
-      t[i] = t[c]!;
-      n[i] = n[c]!;
+      this.move(i, c);
       i = c;
     }
-    b[i] = lb;
-    t[i] = lt;
-    n[i] = ln;
+    this.set(i, lb, lt, ln);
   }
 }
 
