@@ -63,7 +63,11 @@ export function runIncremental(
 ): {
   proposals: Proposal[];
   affects: (p: StoredProposal) => boolean;
-  /** Every stored proposal that `affects` may answer true for has a participant of these. */
+  /**
+   * Every stored proposal that `affects` may answer true for has a participant
+   * of these, and `affects` reads no participant outside them (the caller may
+   * hand it a stored proposal with only those participants).
+   */
   companies: Set<string>;
 } {
   const ids = new Set(companyIds);

@@ -423,7 +423,9 @@ export async function markUnproposedStale(db: Executor, territoryId: string): Pr
 /**
  * Current engine synergies with a participant among these companies that the
  * run (staged by `upsertProposals` in this transaction) did not propose again,
- * with what a rematch needs to decide whether it answers for them.
+ * with what a rematch needs to decide whether it answers for them: their
+ * participants among these companies only (`runIncremental`'s `affects` reads
+ * no other; a mutualisation of thirty members is not read whole).
  */
 export async function unproposedEngineSynergies(
   db: Executor,
@@ -447,12 +449,7 @@ export async function unproposedEngineSynergies(
     .where('s.territory_id', '=', territoryId)
     .where('s.origin', '=', 'engine')
     .where('s.stale', '=', false)
-    .where('s.id', 'in', (sub) =>
-      sub
-        .selectFrom('synergy_participant as sp')
-        .select('sp.synergy_id')
-        .where('sp.company_id', '=', sql<string>`any(${[...companyIds]}::uuid[])`),
-    )
+    .where('p.company_id', '=', sql<string>`any(${[...companyIds]}::uuid[])`)
     .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM pg_temp.run_proposal AS r WHERE r.key = s.key)`)
     .orderBy('s.id')
     .orderBy('p.position')
