@@ -44,3 +44,11 @@ export function resourceLabel(ctx: Context, code: string): string {
 export function byId<T extends { id: string }>(a: T, b: T): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/** The flows sorted by id: the array itself when it already is (a snapshot usually is). */
+export function sortedById<T extends { id: string }>(items: readonly T[]): readonly T[] {
+  for (let i = 1; i < items.length; i++) {
+    if (items[i - 1]!.id > items[i]!.id) return [...items].sort(byId);
+  }
+  return items;
+}

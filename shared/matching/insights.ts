@@ -2,7 +2,7 @@
 // substitutions (A → B → C), the companies that anchor many synergies, and
 // the supply resources with no outlet in the territory. Deterministic: the
 // proposals come sorted (score desc, key asc), every list below is sorted.
-import { byId, isSupply, unitOf, type Context } from './context.ts';
+import { sortedById, isSupply, unitOf, type Context } from './context.ts';
 import { round } from './format.ts';
 import type { Insights, Proposal } from './types.ts';
 
@@ -69,7 +69,7 @@ export function computeInsights(ctx: Context, sorted: readonly Proposal[]): Insi
     string,
     { companies: Set<string>; units: Set<string | null>; quantity: number }
   >();
-  for (const f of [...ctx.snapshot.flows].sort(byId)) {
+  for (const f of sortedById(ctx.snapshot.flows)) {
     if (!isSupply(f) || matchedCodes.has(f.resourceCode) || !ctx.companies.has(f.companyId)) {
       continue;
     }

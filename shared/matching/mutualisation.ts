@@ -6,7 +6,7 @@
 // large components are split into communities (Louvain, seeded).
 import { UndirectedGraph } from 'graphology';
 import louvain from 'graphology-communities-louvain';
-import { byId, resourceLabel, unitOf, type Context } from './context.ts';
+import { sortedById, resourceLabel, unitOf, type Context } from './context.ts';
 import { de, frQuantity, lcFirst, round } from './format.ts';
 import { mutualisationGains } from './gains.ts';
 import { KM_PER_DEG, buildPointIndex, distanceKm, hasLocation, itemsAround } from './geo.ts';
@@ -514,7 +514,7 @@ function radiusGrid(companies: readonly SnapshotCompany[], radius: number) {
 /** Mutualisation proposals of every group, or only of the groups in `only`. */
 export function mutualisations(ctx: Context, only?: ReadonlySet<string>): Proposal[] {
   const groups = new Map<string, { ref: GroupRef; flows: SnapshotFlow[] }>();
-  for (const f of [...ctx.snapshot.flows].sort(byId)) {
+  for (const f of sortedById(ctx.snapshot.flows)) {
     if (!ctx.companies.has(f.companyId)) continue;
     for (const g of groupsOfFlow(f)) {
       if (only && !only.has(g.id)) continue;

@@ -3,7 +3,7 @@
 // some companies' flows is an overlay (their old entries hidden, their new
 // flows in a small extra index) instead of a rebuild. A long-lived worker
 // keeps one per territory; the pure engine stays pure (no clock, no I/O).
-import { buildContext, byId, isDemand, isSupply, type Context } from './context.ts';
+import { buildContext, byId, sortedById, isDemand, isSupply, type Context } from './context.ts';
 import { distanceKm, hasLocation } from './geo.ts';
 import {
   clusterProposal,
@@ -74,7 +74,7 @@ export class PreparedSnapshot {
 
   constructor(readonly base: Snapshot) {
     this.ctx = buildContext(base);
-    for (const f of [...base.flows].sort(byId)) {
+    for (const f of sortedById(base.flows)) {
       this.baseById.set(f.id, f);
       const list = this.baseByCompany.get(f.companyId);
       if (list) list.push(f);

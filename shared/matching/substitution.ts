@@ -6,7 +6,15 @@
 // (naive.ts): the two differ only in how pairs are enumerated, which is what
 // the benchmark and the tests compare.
 import { matchesResource, type Rule } from '../knowledge/rules.ts';
-import { byId, isDemand, isSupply, resourceLabel, unitOf, type Context } from './context.ts';
+import {
+  byId,
+  sortedById,
+  isDemand,
+  isSupply,
+  resourceLabel,
+  unitOf,
+  type Context,
+} from './context.ts';
 import { de, frNumber, frQuantity, lcFirst, round } from './format.ts';
 import { substitutionGains } from './gains.ts';
 import { FlowTree } from './flow-tree.ts';
@@ -415,7 +423,7 @@ export function buildFlowIndex(
   const unlocatedByZone = new Map<string, FlowEntry[]>();
   const allByZone = new Map<string, FlowEntry[]>();
   const categories = new Map<string, Set<string>>();
-  for (const flow of [...flows].sort(byId)) {
+  for (const flow of sortedById(flows)) {
     if (!side(flow)) continue;
     const company = ctx.companies.get(flow.companyId);
     if (!company) continue;
@@ -817,7 +825,7 @@ export function substitutionsAround(
   companyIds: ReadonlySet<string>,
   previousFlows?: readonly SnapshotFlow[],
 ): { proposals: Proposal[]; supplyIds: Set<string>; demandIds: Set<string> } {
-  const flows = [...ctx.snapshot.flows].sort(byId);
+  const flows = sortedById(ctx.snapshot.flows);
   const fullIndex = buildDemandIndex(ctx, flows);
   const supplyIds = new Set<string>();
   const demandIds = new Set<string>();

@@ -8,7 +8,7 @@
 // list is exactly the one the enumeration of every pair gives (score desc,
 // key asc; rejected keys are not candidates), as the tests and the naive
 // comparison of the benchmark check.
-import { byId, isDemand, isSupply, unitOf, type Context } from './context.ts';
+import { sortedById, isDemand, isSupply, unitOf, type Context } from './context.ts';
 import type { FlowTree } from './flow-tree.ts';
 import { distanceKm, hasLocation } from './geo.ts';
 import {
@@ -360,7 +360,7 @@ export class TopSearch {
  * searched once each, when first needed).
  */
 export function allSubstitutions(ctx: Context): Proposal[] {
-  const flows = [...ctx.snapshot.flows].sort(byId);
+  const flows = sortedById(ctx.snapshot.flows);
   const demands = buildDemandIndex(ctx, flows);
   const n = capOf(ctx);
   if (!Number.isFinite(n)) {
@@ -375,7 +375,9 @@ export function allSubstitutions(ctx: Context): Proposal[] {
   const demandSearch = new TopSearch(ctx, supplies, table, n);
   // Every kept pair is in its demand's top list: the supplies that are in
   // none of those lists have no kept pair, and are never searched.
-  const supplyTops = new Map<string, ScoredPair[]>();
+  // A supply's list is kept as the ids of its demands only (a national run
+  // meets hundreds of thousands of supplies).
+  const supplyTops = new Map<string, string[]>();
   const byFlowId = new Map(flows.map((f) => [f.id, f]));
   const out: Proposal[] = [];
   for (const d of flows) {
@@ -383,10 +385,10 @@ export function allSubstitutions(ctx: Context): Proposal[] {
     for (const p of demandSearch.top(d)) {
       let top = supplyTops.get(p.supplyId);
       if (!top) {
-        top = supplySearch.top(byFlowId.get(p.supplyId)!);
+        top = supplySearch.top(byFlowId.get(p.supplyId)!).map((x) => x.demandId);
         supplyTops.set(p.supplyId, top);
       }
-      if (top.some((x) => x.demandId === p.demandId)) out.push(p.build());
+      if (top.includes(p.demandId)) out.push(p.build());
     }
   }
   return out;
