@@ -433,27 +433,26 @@ export async function unproposedEngineSynergies(
   companyIds: readonly string[],
 ) {
   if (companyIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('synergy as s')
-    .innerJoin('synergy_participant as p', 'p.synergy_id', 's.id')
-    .select([
-      's.id',
-      's.key',
-      's.type',
-      's.resource_code',
-      's.theme',
-      'p.role',
-      'p.company_id',
-      'p.flow_id',
-    ])
-    .where('s.territory_id', '=', territoryId)
-    .where('s.origin', '=', 'engine')
-    .where('s.stale', '=', false)
-    .where('p.company_id', '=', sql<string>`any(${[...companyIds]}::uuid[])`)
-    .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM pg_temp.run_proposal AS r WHERE r.key = s.key)`)
-    .orderBy('s.id')
-    .orderBy('p.position')
-    .execute();
+  // From the companies' participant rows to their synergies (materialised:
+  // otherwise the planner may walk every synergy of the territory).
+  const { rows } = await sql<{
+    id: string;
+    key: string;
+    type: string;
+    resource_code: string;
+    theme: string | null;
+    role: string;
+    company_id: string;
+    flow_id: string | null;
+  }>`
+    WITH p AS MATERIALIZED (
+      SELECT synergy_id, role, company_id, flow_id, position FROM synergy_participant
+      WHERE territory_id = ${territoryId} AND company_id = any(${[...companyIds]}::uuid[]))
+    SELECT s.id, s.key, s.type, s.resource_code, s.theme, p.role, p.company_id, p.flow_id
+    FROM p JOIN synergy AS s ON s.id = p.synergy_id
+    WHERE s.territory_id = ${territoryId} AND s.origin = 'engine' AND NOT s.stale
+      AND NOT EXISTS (SELECT 1 FROM pg_temp.run_proposal AS r WHERE r.key = s.key)
+    ORDER BY s.id, p.position`.execute(db);
   const byId = new Map<
     string,
     {
