@@ -433,8 +433,12 @@ export async function unproposedEngineSynergies(
   companyIds: readonly string[],
 ) {
   if (companyIds.length === 0) return [];
-  // From the companies' participant rows to their synergies (materialised:
-  // otherwise the planner may walk every synergy of the territory).
+  // From the companies' participant rows to their synergies, by key: the
+  // step is materialised and the synergies carry no filter of their own
+  // that an index could serve (their territory is the participants', by the
+  // composite foreign key), so that no plan walks every synergy of the
+  // territory — with the statistics of before a first national run, one did,
+  // in nine seconds at 30k companies.
   const { rows } = await sql<{
     id: string;
     key: string;
@@ -450,7 +454,7 @@ export async function unproposedEngineSynergies(
       WHERE territory_id = ${territoryId} AND company_id = any(${[...companyIds]}::uuid[]))
     SELECT s.id, s.key, s.type, s.resource_code, s.theme, p.role, p.company_id, p.flow_id
     FROM p JOIN synergy AS s ON s.id = p.synergy_id
-    WHERE s.territory_id = ${territoryId} AND s.origin = 'engine' AND NOT s.stale
+    WHERE s.origin = 'engine' AND NOT s.stale
       AND NOT EXISTS (SELECT 1 FROM pg_temp.run_proposal AS r WHERE r.key = s.key)
     ORDER BY s.id, p.position`.execute(db);
   const byId = new Map<
