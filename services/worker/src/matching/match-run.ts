@@ -70,13 +70,10 @@ async function prepared(
   ) {
     // Within the look-back, only the companies whose validated diagnostic is
     // not the one the snapshot holds (a bulk import puts a whole territory there).
-    const changed: string[] = [];
-    for (const c of await repo.companiesWithNewDiagnostics(db, territoryId, e.syncedAt)) {
-      if ((e.diagnostics.get(c.companyId) ?? null) === c.validatedId) continue;
-      changed.push(c.companyId);
-      if (c.validatedId === null) e.diagnostics.delete(c.companyId);
-      else e.diagnostics.set(c.companyId, c.validatedId);
-    }
+    const news = (await repo.companiesWithNewDiagnostics(db, territoryId, e.syncedAt)).filter(
+      (c) => (e.diagnostics.get(c.companyId) ?? null) !== c.validatedId,
+    );
+    const changed = news.map((c) => c.companyId);
     cache.lastSynced = changed.length;
     if (changed.length > 0) {
       const flows = await repo.snapshotFlows(db, territoryId, undefined, changed);
@@ -86,6 +83,11 @@ async function prepared(
       const byCompany = new Map<string, typeof flows>(changed.map((id) => [id, []]));
       for (const f of flows) byCompany.get(f.companyId)?.push(f);
       e.prep.setCompanyFlows(byCompany);
+      // Only once their flows are in (a failed sync is read again next time).
+      for (const c of news) {
+        if (c.validatedId === null) e.diagnostics.delete(c.companyId);
+        else e.diagnostics.set(c.companyId, c.validatedId);
+      }
     }
     // Rejected keys leave the candidate lists: when they changed, the cached lists go.
     const rejected = e.prep.ctx.rejected;
