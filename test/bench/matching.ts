@@ -6,7 +6,8 @@
 //  2. full run at national scale (default 100k companies, ~1M flows, one
 //     territory): `loadSnapshot` alone vs the whole `executeMatchRun`, both in
 //     a fresh worker-like child process; ratio run/load (target ≤ 2×) and the
-//     child's peak RSS vs its RSS before loading (target ≤ 1.5 GiB).
+//     child's peak RSS vs its RSS before loading (target ≤ 1.5 GiB); then the
+//     same full run again with nothing changed (little to write).
 //  3. incremental rematch: `runIncremental(prepared, [company])` on the
 //     in-memory national snapshot for ~50 random companies (p50/p95, target
 //     ≤ 250 ms), plus end-to-end `executeMatchRun` of rematch runs, against
@@ -464,6 +465,30 @@ async function benchIncrementalInMemory(url: string, territoryId: string, baseli
   if (!child.ok) console.log(`  DID NOT FINISH after ${secs(child.wallMs)} — ${child.error}`);
 }
 
+/**
+ * The same full run again on the matched territory, nothing changed (what a
+ * nightly or rule-change re-run mostly is): every proposal is already stored,
+ * so little is written. Reported beside the first run, not instead of it.
+ */
+async function benchFullRerun(db: Database, url: string, territoryId: string, loadMs: number) {
+  const again = await runChild(['run', url, await newRun(db, territoryId, [])], RUN_TIMEOUT_S);
+  const r = again.events.find((e) => e.event === 'run');
+  if (!again.ok || !r) {
+    console.log(`  executeMatchRun (full, again): DID NOT FINISH — ${again.error}`);
+    return;
+  }
+  const marks = r.marks as Record<string, number>;
+  const counts = (r.result as { counts?: Record<string, number> }).counts ?? {};
+  const runMs = r.ms as number;
+  console.log(
+    `  executeMatchRun (full, again, nothing changed): ${secs(runMs)} — snapshot ` +
+      `${secs(marks.p30 ?? NaN)}, engine ${secs((marks.p70 ?? NaN) - (marks.p30 ?? NaN))}, writing ` +
+      `${secs(runMs - (marks.p70 ?? NaN))}; ${counts.created ?? '?'} created, ${counts.stale ?? '?'} stale; ` +
+      `ratio run / load: ${ratio(runMs / loadMs)} (target ≤ ${RUN_LOAD_TARGET}×: ` +
+      `${verdict(runMs / loadMs <= RUN_LOAD_TARGET)}); peak RSS ${mib(again.peakRss)}`,
+  );
+}
+
 /** Generates the national data set and loads it; keeps only what the later sections need. */
 async function prepareNational(db: Database, ref: ReferenceData) {
   const [ds, genMs] = time(() =>
@@ -586,6 +611,7 @@ async function benchNational(ref: ReferenceData) {
         `+${mib(run.peakRss - baseRss)}); peak / target 1.5 GiB = ${ratio(run.peakRss / (RSS_TARGET_MIB * MiB))} ` +
         `(${verdict(run.peakRss <= RSS_TARGET_MIB * MiB)})`,
     );
+    if (run.ok) await benchFullRerun(db, url.toString(), ds.territoryId, loadMs);
 
     await benchIncrementalInMemory(url.toString(), ds.territoryId, base.oneCompanyMs);
     console.log(
