@@ -63,7 +63,18 @@ const ENERGY_LABELS: Record<string, string> = {
  * so that the representative code alone tells the group; the needs of
  * collection services form one group "SRV.COLL".
  */
-export function groupsOfFlow(f: SnapshotFlow): GroupRef[] {
+export function groupsOfFlow(f: SnapshotFlow): readonly GroupRef[] {
+  // A function of the kind, code and hazard only: computed once per code (a
+  // national run asks for each of a million flows).
+  let slots = groupsByCode.get(f.resourceCode);
+  if (!slots) groupsByCode.set(f.resourceCode, (slots = []));
+  const slot = KINDS.indexOf(f.kind) * 2 + (f.hazardous ? 1 : 0);
+  return (slots[slot] ??= Object.freeze(computeGroupsOfFlow(f)));
+}
+const KINDS: readonly SnapshotFlow['kind'][] = ['input', 'output', 'waste', 'need'];
+const groupsByCode = new Map<string, (readonly GroupRef[])[]>();
+
+function computeGroupsOfFlow(f: SnapshotFlow): GroupRef[] {
   const code = f.resourceCode;
   const out: GroupRef[] = [];
   if (f.kind === 'input') {

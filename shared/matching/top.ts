@@ -131,9 +131,31 @@ class NodeHeap {
 }
 
 interface ZoneTarget {
-  code: string;
   category: string | null;
   candidates: readonly Candidate[];
+  /** Per layer of the other side (with the companies it hides): zone id → its flows of the code. */
+  byZone: [ReadonlyMap<string, FlowEntry[]>, ReadonlySet<string> | undefined][];
+}
+
+/** An index's zone lists (`${zoneId}|${code}` → flows) by code then zone, built once per index. */
+const zoneListsByCode = new WeakMap<
+  ReadonlyMap<string, FlowEntry[]>,
+  Map<string, Map<string, FlowEntry[]>>
+>();
+function zoneListsOf(lists: ReadonlyMap<string, FlowEntry[]>, code: string) {
+  let byCode = zoneListsByCode.get(lists);
+  if (!byCode) {
+    byCode = new Map();
+    for (const [k, entries] of lists) {
+      const bar = k.indexOf('|');
+      const c = k.slice(bar + 1);
+      let m = byCode.get(c);
+      if (!m) byCode.set(c, (m = new Map<string, FlowEntry[]>()));
+      m.set(k.slice(0, bar), entries);
+    }
+    zoneListsByCode.set(lists, byCode);
+  }
+  return byCode.get(code);
 }
 
 /** What a flow's search looks at on the other side, the same for every flow of its code and unit. */
@@ -150,7 +172,7 @@ interface Plan {
  * per resource code, category and unit); it must not outlive its index.
  */
 export class TopSearch {
-  private readonly plans = new Map<string, Plan>();
+  private readonly plans = new Map<string, Map<string, Map<string | null, Plan[]>>>();
   private readonly heap = new NodeHeap();
   private readonly at: [number, number] = [0, 0];
   private readonly layers: ReturnType<typeof layers>;
@@ -173,12 +195,26 @@ export class TopSearch {
 
   private plan(f: SnapshotFlow, supplySide: boolean, located: boolean): Plan {
     const ownUnit = unitOf(this.ctx, f);
-    const key = `${supplySide ? 's' : 'd'}|${located ? 'l' : 'u'}|${f.resourceCode}|${f.category}|${ownUnit ?? ''}`;
-    let plan = this.plans.get(key);
+    // By code, category and unit (the same few strings on every flow), then side and location.
+    let byCategory = this.plans.get(f.resourceCode);
+    if (!byCategory)
+      this.plans.set(f.resourceCode, (byCategory = new Map<string, Map<string | null, Plan[]>>()));
+    let byUnit = byCategory.get(f.category);
+    if (!byUnit) byCategory.set(f.category, (byUnit = new Map<string | null, Plan[]>()));
+    let slots = byUnit.get(ownUnit);
+    if (!slots) byUnit.set(ownUnit, (slots = []));
+    const slot = (supplySide ? 2 : 0) + (located ? 1 : 0);
+    let plan = slots[slot];
     if (plan) return plan;
     plan = { trees: [], zones: [] };
+    slots[slot] = plan;
     const add = (code: string, category: string | null, candidates: readonly Candidate[]) => {
-      plan.zones.push({ code, category, candidates });
+      const byZone: ZoneTarget['byZone'] = [];
+      for (const [ix, hidden] of this.layers) {
+        const lists = zoneListsOf(located ? ix.unlocatedByZone : ix.allByZone, code);
+        if (lists) byZone.push([lists, hidden]);
+      }
+      plan.zones.push({ category, candidates, byZone });
       if (!located) return;
       for (const [ix, hidden] of this.layers) {
         const tree = ix.located.get(code);
@@ -206,7 +242,6 @@ export class TopSearch {
         add(supplyCode, category, candidates);
       }
     }
-    this.plans.set(key, plan);
     return plan;
   }
 
@@ -231,10 +266,8 @@ export class TopSearch {
     // zone's unlocated flows; an unlocated one, all of them.
     if (own.zoneId !== null) {
       for (const z of plan.zones) {
-        for (const [ix, hidden] of this.layers) {
-          const zoneList = (located ? ix.unlocatedByZone : ix.allByZone).get(
-            `${own.zoneId}|${z.code}`,
-          );
+        for (const [lists, hidden] of z.byZone) {
+          const zoneList = lists.get(own.zoneId);
           if (zoneList === undefined) continue;
           for (const e of zoneList) {
             if (e.company.id === own.id || hidden?.has(e.company.id)) continue;
