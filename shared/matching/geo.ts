@@ -79,15 +79,3 @@ export function itemsAround<T>(idx: PointIndex<T>, lon: number, lat: number, max
   }
   return out;
 }
-
-/** The k nearest items within `maxKm` (closest first; ties in index order). */
-export function nearestItems<T>(
-  idx: PointIndex<T>,
-  lon: number,
-  lat: number,
-  k: number,
-  maxKm: number,
-): T[] {
-  if (idx.items.length === 0) return [];
-  return around(idx.index, lon, lat, k, maxKm).map((id) => idx.items[id]!);
-}
