@@ -173,7 +173,7 @@ export async function executeMatchRun(
   const incremental = run.scope_company_ids.length > 0;
   // A rematch with a cache works on the prepared snapshot; otherwise the whole territory is loaded.
   const prep = incremental && cache ? await prepared(db, cache, run.territory_id, params) : null;
-  const snapshot = prep ? null : await loadSnapshot(db, run.territory_id, params);
+  let snapshot = prep ? null : await loadSnapshot(db, run.territory_id, params);
   await repo.setProgress(db, runId, 30);
   await progress(30);
 
@@ -200,6 +200,16 @@ export async function executeMatchRun(
     prep ? preparedLookup(prep) : snapshotLookup(snapshot!),
     proposals,
   );
+  // What the run record keeps of the snapshot; then the snapshot itself can go
+  // while the proposals are written (a national one is most of the memory).
+  const base = prep?.base ?? snapshot!;
+  const sizes = {
+    companies: base.companies.length,
+    flows: prep ? prep.flowCount() : base.flows.length,
+    rules: base.rules.length,
+  };
+  const rulesVersion = ruleSetVersion(base.rules);
+  snapshot = null;
   await repo.setProgress(db, runId, 70);
   await progress(70);
 
@@ -212,9 +222,7 @@ export async function executeMatchRun(
       ? await markAffectedStale(trx, run.territory_id, concerned, affects)
       : await repo.markUnproposedStale(trx, run.territory_id);
     const counts = {
-      companies: (prep?.base ?? snapshot!).companies.length,
-      flows: prep ? prep.flowCount() : snapshot!.flows.length,
-      rules: (prep?.base ?? snapshot!).rules.length,
+      ...sizes,
       proposals: proposals.length,
       substitutions: proposals.filter((p) => p.type === 'substitution').length,
       mutualisations: proposals.filter((p) => p.type === 'mutualisation').length,
@@ -224,7 +232,7 @@ export async function executeMatchRun(
     };
     await repo.finishRun(trx, runId, {
       engineVersion: ENGINE_VERSION,
-      ruleSetVersion: ruleSetVersion((prep?.base ?? snapshot!).rules),
+      ruleSetVersion: rulesVersion,
       counts,
       insights,
     });
