@@ -2,7 +2,7 @@
 // Each node keeps the bounding box of its points and the extremes of their
 // yearly quantities, so that a node gives both a range query (the exact
 // enumerations) and an upper bound of the score of any pair it holds (the
-// best-first searches of a flow's top N: see `topOfFlow` in substitution.ts).
+// best-first searches of a flow's top N: see `TopSearch` in top.ts).
 import { searchBox } from './geo.ts';
 
 /** Points per leaf: small, so that a leaf's bound is tight. */
@@ -91,19 +91,14 @@ export class FlowTree<T> {
       lon0[i] = p.lon;
       lat0[i] = p.lat;
     }
+    // At most this many nodes: leaves hold LEAF_SIZE / 2 to LEAF_SIZE points.
     const cap = Math.max(1, 4 * Math.ceil(n / LEAF_SIZE) + 4);
-    this.start = new Int32Array(cap);
-    this.end = new Int32Array(cap);
-    this.left = new Int32Array(cap);
-    this.right = new Int32Array(cap);
-    this.minLon = new Float64Array(cap);
-    this.maxLon = new Float64Array(cap);
-    this.minLat = new Float64Array(cap);
-    this.maxLat = new Float64Array(cap);
-    this.maxQty = new Float64Array(cap);
-    this.maxInvQty = new Float64Array(cap);
+    const ints = () => new Int32Array(cap);
+    const reals = () => new Float64Array(cap);
+    [this.start, this.end, this.left, this.right] = [ints(), ints(), ints(), ints()];
+    [this.minLon, this.maxLon, this.minLat, this.maxLat] = [reals(), reals(), reals(), reals()];
+    [this.maxQty, this.maxInvQty, this.cosMin] = [reals(), reals(), reals()];
     this.unknownQty = new Uint8Array(cap);
-    this.cosMin = new Float64Array(cap);
     // Median splits on the wider side of each box; the point order is final
     // once every range is split, then the arrays are laid out in that order.
     const split = (lo: number, hi: number): number => {

@@ -118,6 +118,17 @@ function checkQuality(cand: Candidate, s: SnapshotFlow, d: SnapshotFlow, notes: 
   return factor;
 }
 
+/** The candidate's rule conversion when it is the one between these two units (supply → demand). */
+export function applicableConversion(cand: Candidate, sUnit: string | null, dUnit: string | null) {
+  const conv = cand.rule?.conversion;
+  return conv && sUnit !== null && dUnit !== null && conv.unit === `${dUnit}/${sUnit}`
+    ? conv
+    : undefined;
+}
+
+/** Quantities in these units compare as they are. */
+export const sameUnit = (a: string | null, b: string | null) => a !== null && a === b;
+
 function scoreCandidate(
   ctx: Context,
   s: SnapshotFlow,
@@ -145,13 +156,13 @@ function scoreCandidate(
   // demand units (only when it is the conversion between these two units).
   const sUnit = unitOf(ctx, s);
   const dUnit = unitOf(ctx, d);
-  const conv = cand.rule?.conversion;
+  const conv = applicableConversion(cand, sUnit, dUnit);
   let supplyInDemand: number | null = null;
   if (s.quantityPerYear !== null) {
-    if (conv && sUnit !== null && dUnit !== null && conv.unit === `${dUnit}/${sUnit}`) {
+    if (conv) {
       supplyInDemand = s.quantityPerYear * conv.factor;
       notes?.push(`conversion : ${conv.labelFr} (× ${frNumber(conv.factor, 4)} ${conv.unit})`);
-    } else if (sUnit !== null && sUnit === dUnit) {
+    } else if (sameUnit(sUnit, dUnit)) {
       supplyInDemand = s.quantityPerYear;
     } else {
       notes?.push(

@@ -12,6 +12,7 @@ import { sortedById, isDemand, isSupply, unitOf, type Context } from './context.
 import type { FlowTree } from './flow-tree.ts';
 import { distanceKm, hasLocation } from './geo.ts';
 import {
+  applicableConversion,
   buildDemandIndex,
   buildSupplyIndex,
   CandidateTable,
@@ -21,6 +22,7 @@ import {
   layers,
   offer,
   ONE_OFF_REGULARITY,
+  sameUnit,
   scorePair,
   searchSupplies,
   UNKNOWN_COVERAGE,
@@ -51,13 +53,9 @@ interface Target {
   reach: Float64Array;
 }
 
-/** What `scoreCandidate` multiplies the supply's quantity by, for these units; NaN when not comparable. */
+/** What scoring multiplies the supply's quantity by, for these units; NaN when not comparable. */
 function reachOf(c: Candidate, sUnit: string | null, dUnit: string | null): number {
-  const conv = c.rule?.conversion;
-  if (conv && sUnit !== null && dUnit !== null && conv.unit === `${dUnit}/${sUnit}`) {
-    return conv.factor;
-  }
-  return sUnit !== null && sUnit === dUnit ? 1 : NaN;
+  return applicableConversion(c, sUnit, dUnit)?.factor ?? (sameUnit(sUnit, dUnit) ? 1 : NaN);
 }
 
 /**
@@ -407,9 +405,8 @@ export function allSubstitutions(ctx: Context): Proposal[] {
   const supplySearch = new TopSearch(ctx, demands, table, n);
   const demandSearch = new TopSearch(ctx, supplies, table, n);
   // Every kept pair is in its demand's top list: the supplies that are in
-  // none of those lists have no kept pair, and are never searched.
-  // A supply's list is kept as the ids of its demands only (a national run
-  // meets hundreds of thousands of supplies).
+  // none of those lists have no kept pair, and are never searched. A
+  // supply's list is kept as its demands' ids (hundreds of thousands of them).
   const supplyTops = new Map<string, string[]>();
   const byFlowId = new Map(flows.map((f) => [f.id, f]));
   const out: Proposal[] = [];
